@@ -1,0 +1,72 @@
+import { Tensor } from "../tensor/tensor.js";
+import { ArgumentError } from "../errors.js";
+import { Arg, Primitive } from "./primitive.js";
+
+/**
+ * An interpreter of primitives. Each active transform owns one trace; its level orders nested
+ * transforms (the innermost has the highest level), which is what keeps closures over outer
+ * tracers correct.
+ */
+export abstract class Trace {
+  readonly level: number;
+  active = true;
+  constructor(level: number) {
+    this.level = level;
+  }
+  abstract process(prim: Primitive<any>, args: Arg[], params: unknown): Tensor;
+}
+
+let depth = 0;
+
+/** Opens a new transform level; `close` must be called in a finally. */
+export function nextLevel(): number {
+  return ++depth;
+}
+export function closeLevel(trace: Trace): void {
+  trace.active = false;
+  depth--;
+}
+
+function topTrace(args: Arg[]): Trace | null {
+  let top: Trace | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== "number" && a.trace !== null) {
+      const t = a.trace as Trace;
+      if (top === null || t.level > top.level) top = t;
+    }
+  }
+  if (top !== null && !top.active)
+    throw new ArgumentError(
+      "a traced value was used after its transform returned (it escaped, e.g. through a closure or a global); " +
+        "return it from the transformed function instead",
+    );
+  return top;
+}
+
+/** The single dispatch point: eager kernel when nothing is traced, else the innermost trace. */
+export function bind<P>(prim: Primitive<P>, args: Arg[], params: P): Tensor {
+  const top = topTrace(args);
+  if (top === null) return prim.impl(args, params);
+  return top.process(prim, args, params);
+}
+
+export function bind1<P>(prim: Primitive<P>, x: Arg, params: P): Tensor {
+  if (typeof x === "number" || x.trace === null)
+    return prim.impl1 !== undefined ? prim.impl1(x, params) : prim.impl([x], params);
+  return bind(prim, [x], params);
+}
+
+export function bind2<P>(prim: Primitive<P>, a: Arg, b: Arg, params: P): Tensor {
+  if ((typeof a === "number" || a.trace === null) && (typeof b === "number" || b.trace === null))
+    return prim.impl2 !== undefined ? prim.impl2(a, b, params) : prim.impl([a, b], params);
+  return bind(prim, [a, b], params);
+}
+
+/** A tracer of `trace` wrapping `primal`; shape and dtype are the primal's. */
+export function makeTracer(trace: Trace, primal: Tensor): Tensor {
+  const t = new Tensor(primal.dtype, primal.shape, primal.strides, 0, null, 0, false);
+  t.trace = trace;
+  t.primal = primal;
+  return t;
+}

@@ -1,0 +1,20 @@
+import * as np from "./np/index.js";
+
+export { np };
+export { Tensor } from "./tensor/tensor.js";
+export type { NestedArray } from "./tensor/tensor.js";
+export type { DType } from "./tensor/dtype.js";
+export type { ArrayLike } from "./tensor/create.js";
+export { ChainruleError, ShapeError, DTypeError, ArgumentError, NotDifferentiableError } from "./errors.js";
+export type { PyTree } from "./core/pytree.js";
+export { treeFlatten, treeUnflatten, treeMap } from "./core/pytree.js";
+export { grad, valueAndGrad, elementwiseGrad, vjp } from "./transforms/vjp.js";
+export type { GradOptions } from "./transforms/vjp.js";
+export { jvp } from "./transforms/jvp.js";
+export { jacobian, jacfwd, jacrev, hessian, hvp } from "./transforms/jacobian.js";
+export type { JacobianOptions } from "./transforms/jacobian.js";
+export { stopGradient, checkpoint } from "./transforms/control.js";
+export { checkGrads } from "./transforms/check.js";
+export type { CheckGradsOptions } from "./transforms/check.js";
+export { primitive, defvjp, defjvp } from "./transforms/custom.js";
+export type { PrimitiveFunction } from "./transforms/custom.js";

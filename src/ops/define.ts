@@ -1,0 +1,70 @@
+import { Tensor } from "../tensor/tensor.js";
+import { ArrayLike } from "../tensor/create.js";
+import { Fn1, Fn2 } from "../kernels/elementwise.js";
+import { Arg, JvpRule, VjpRule, definePrimitive } from "../core/primitive.js";
+import { bind1, bind2 } from "../core/trace.js";
+import { dtypeOf, toArg } from "./args.js";
+import { OutKind, binaryDtypes, binaryKernel, outDtype, unaryKernel } from "./kernel-wrap.js";
+import { fitTangent, unbroadcast } from "./grad-util.js";
+
+export interface UnarySpec {
+  /** Output dtype: "float" for transcendental functions (ints go to float64), "same", or "bool". */
+  out: OutKind;
+  /** Cotangent of x from the output cotangent g (x is the input, ans the output). */
+  vjp?: (g: Tensor, ans: Tensor, x: Arg) => Tensor;
+  /** Output tangent from the input tangent t. Defaults to the VJP rule (right for elementwise ops). */
+  jvp?: (t: Tensor, ans: Tensor, x: Arg) => Tensor;
+  nondiff?: boolean;
+}
+
+/** An elementwise unary primitive and its user-facing function. */
+export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) => Tensor {
+  const impl1 = (x: Arg): Tensor => unaryKernel(x, outDtype(spec.out, dtypeOf(x)), fn);
+  const vjp = spec.vjp;
+  const jvp = spec.jvp ?? vjp;
+  const prim = definePrimitive<undefined>({
+    name,
+    impl: (args) => impl1(args[0]),
+    impl1,
+    vjp: vjp && ((g, ans, args) => unbroadcast(vjp(g, ans, args[0]), args[0])),
+    jvp: jvp && ((t, ans, args) => fitTangent(jvp(t, ans, args[0]), ans)),
+    nondiff: spec.nondiff,
+  });
+  return (x: ArrayLike): Tensor => bind1(prim, toArg(x), undefined);
+}
+
+export interface BinarySpec {
+  out: OutKind;
+  /** Cotangent of argument i (0 or 1), before unbroadcasting: `unbroadcast` is applied for you. */
+  vjp?: (g: Tensor, ans: Tensor, a: Arg, b: Arg, i: number) => Tensor;
+  /** Tangent contribution of argument i; defaults to the VJP rule (right for elementwise ops). */
+  jvp?: (t: Tensor, ans: Tensor, a: Arg, b: Arg, i: number) => Tensor;
+  nondiff?: boolean;
+}
+
+/** A broadcasting binary primitive; its VJP results are unbroadcast to each argument's shape and dtype. */
+export function binaryOp(
+  name: string,
+  fn: Fn2,
+  spec: BinarySpec,
+): (a: ArrayLike, b: ArrayLike) => Tensor {
+  const impl2 = (a: Arg, b: Arg): Tensor => {
+    const [calc, out] = binaryDtypes(a, b, spec.out);
+    return binaryKernel(a, b, calc, out, fn, name);
+  };
+  const vjp = spec.vjp;
+  const jvp = spec.jvp ?? vjp;
+  const vjpRule: VjpRule<undefined> | undefined =
+    vjp && ((g, ans, args, _p, i) => unbroadcast(vjp(g, ans, args[0], args[1], i), args[i]));
+  const jvpRule: JvpRule<undefined> | undefined =
+    jvp && ((t, ans, args, _p, i) => fitTangent(jvp(t, ans, args[0], args[1], i), ans));
+  const prim = definePrimitive<undefined>({
+    name,
+    impl: (args) => impl2(args[0], args[1]),
+    impl2,
+    vjp: vjpRule,
+    jvp: jvpRule,
+    nondiff: spec.nondiff,
+  });
+  return (a: ArrayLike, b: ArrayLike): Tensor => bind2(prim, toArg(a), toArg(b), undefined);
+}

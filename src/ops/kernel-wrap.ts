@@ -1,0 +1,98 @@
+import { Tensor, copyStridedInto, fromBuffer, scalarTensor } from "../tensor/tensor.js";
+import { DType, TypedArray, allocArray, castValue, floatResult } from "../tensor/dtype.js";
+import { broadcastShapes, shapeSize } from "../tensor/shape.js";
+import { Fn1, Fn2, map1Contig, map1InPlace, map2Strided } from "../kernels/elementwise.js";
+import { Arg } from "../core/primitive.js";
+import { resultDtype } from "./args.js";
+
+/** How an elementwise op's output dtype follows from its (promoted) input dtype. */
+export type OutKind = "same" | "float" | "bool";
+
+export function outDtype(kind: OutKind, d: DType): DType {
+  return kind === "same" ? d : kind === "float" ? floatResult(d) : "bool";
+}
+
+/** Strides of `t` broadcast to `shape` (0 on broadcast axes). */
+export function broadcastStrides(tShape: readonly number[], tStrides: readonly number[], shape: readonly number[]): number[] {
+  const nd = shape.length;
+  const lead = nd - tShape.length;
+  const st = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) st[i] = i < lead || tShape[i - lead] === 1 ? 0 : tStrides[i - lead];
+  return st;
+}
+
+/** Runs `fn` over a concrete tensor, giving a fresh contiguous tensor of dtype `dt`. */
+export function unaryKernel(x: Arg, dt: DType, fn: Fn1): Tensor {
+  if (typeof x === "number") return scalarTensor(fn(x), dt);
+  if (x.shape.length === 0) return scalarTensor(fn(x.scalar), dt);
+  const n = x.size;
+  const buf = x.buffer();
+  let dst: TypedArray;
+  if (x.isContiguous) {
+    dst = allocArray(dt, n);
+    map1Contig(buf, x.offset, n, dst, fn);
+  } else if (dt === x.dtype) {
+    dst = allocArray(dt, n);
+    copyStridedInto(buf, x.offset, x.shape, x.strides, dst);
+    map1InPlace(dst, n, fn);
+  } else {
+    const tmp = allocArray(x.dtype, n);
+    copyStridedInto(buf, x.offset, x.shape, x.strides, tmp);
+    dst = allocArray(dt, n);
+    map1Contig(tmp, 0, n, dst, fn);
+  }
+  return fromBuffer(dst, x.shape, dt);
+}
+
+const ZERO_STRIDES: number[] = [];
+
+/**
+ * Broadcasting binary kernel: `fn` sees values already cast to the computation dtype `calc`
+ * (so a weak scalar meets a float32 array as a float32, as in NumPy), writes dtype `dt`.
+ */
+export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn: Fn2, op: string): Tensor {
+  const a0 = typeof a === "number" || a.shape.length === 0;
+  const b0 = typeof b === "number" || b.shape.length === 0;
+  if (a0 && b0) {
+    const av = typeof a === "number" ? castValue(a, calc) : a.scalar;
+    const bv = typeof b === "number" ? castValue(b, calc) : b.scalar;
+    return scalarTensor(fn(av, bv), dt);
+  }
+  const sa = typeof a === "number" ? ZERO_STRIDES : a.shape;
+  const sb = typeof b === "number" ? ZERO_STRIDES : b.shape;
+  const shape = broadcastShapes(sa, sb, op);
+  const n = shapeSize(shape);
+  const dst = allocArray(dt, n);
+  let bufA: TypedArray, offA: number, stA: number[];
+  let bufB: TypedArray, offB: number, stB: number[];
+  if (typeof a === "number" || a.shape.length === 0) {
+    bufA = Float64Array.of(typeof a === "number" ? castValue(a, calc) : a.scalar);
+    offA = 0;
+    stA = new Array(shape.length).fill(0);
+  } else {
+    bufA = a.buffer();
+    offA = a.offset;
+    stA = broadcastStrides(a.shape, a.strides, shape);
+  }
+  if (typeof b === "number" || b.shape.length === 0) {
+    bufB = Float64Array.of(typeof b === "number" ? castValue(b, calc) : b.scalar);
+    offB = 0;
+    stB = new Array(shape.length).fill(0);
+  } else {
+    bufB = b.buffer();
+    offB = b.offset;
+    stB = broadcastStrides(b.shape, b.strides, shape);
+  }
+  const flat =
+    typeof a !== "number" && typeof b !== "number" && a.shape.length === shape.length && b.shape.length === shape.length &&
+    a.isContiguous && b.isContiguous && a.size === n && b.size === n;
+  if (flat) map2Strided(fn, bufA, offA, [1], bufB, offB, [1], [n], dst);
+  else map2Strided(fn, bufA, offA, stA, bufB, offB, stB, shape, dst);
+  return fromBuffer(dst, shape, dt);
+}
+
+/** The dtype a binary op computes in and the dtype it returns. */
+export function binaryDtypes(a: Arg, b: Arg, kind: OutKind): [calc: DType, out: DType] {
+  const d = resultDtype(a, b);
+  return [kind === "float" ? floatResult(d) : d, outDtype(kind, d)];
+}

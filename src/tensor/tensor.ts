@@ -1,0 +1,233 @@
+import { DType, TypedArray, allocArray, castValue } from "./dtype.js";
+import { contiguousStrides, isContiguous, shapeSize } from "./shape.js";
+import { ArgumentError, ShapeError } from "../errors.js";
+
+/** What a tensor knows of the transform that traces it (the core layer fills this in). */
+export interface TraceRef {
+  readonly level: number;
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * An immutable n-d array: a strided view over a typed array, or, under a transform, a tracer
+ * (`trace !== null`) that wraps the value one level down (`primal`).
+ *
+ * A concrete 0-d tensor keeps its value in `scalar` (allocating a typed array for it costs more
+ * than the whole eager add), and `data` is only made when a kernel needs one.
+ */
+export class Tensor {
+  readonly dtype: DType;
+  readonly shape: number[];
+  readonly strides: number[];
+  readonly offset: number;
+  readonly size: number;
+  /** Storage; null for a 0-d tensor until a kernel asks for it, and for tracers. */
+  data: TypedArray | null;
+  /** The value of a concrete 0-d tensor. */
+  readonly scalar: number;
+  /** A JS number turned into a tensor: it takes the other operand's dtype (NumPy's weak scalars). */
+  readonly weak: boolean;
+  /** The trace this tensor is a tracer of, or null for a concrete value. */
+  trace: TraceRef | null;
+  /** A tracer's value one level down. */
+  primal: Tensor | null;
+  /** A reverse-mode tracer's graph node, or a forward-mode tracer's tangent (core's business). */
+  node: unknown;
+  tangent: Tensor | null;
+  /** Imperative path: accumulated gradient of a leaf. */
+  grad: Tensor | null;
+
+  constructor(
+    dtype: DType,
+    shape: number[],
+    strides: number[],
+    offset: number,
+    data: TypedArray | null,
+    scalar: number,
+    weak: boolean,
+  ) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.size = shape.length === 0 ? 1 : shapeSize(shape);
+    this.data = data;
+    this.scalar = scalar;
+    this.weak = weak;
+    this.trace = null;
+    this.primal = null;
+    this.node = null;
+    this.tangent = null;
+    this.grad = null;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True for a C-contiguous view (the offset may be anything). */
+  get isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  /** The concrete value under every active transform. */
+  concrete(): Tensor {
+    let t: Tensor = this;
+    while (t.trace !== null) t = t.primal as Tensor;
+    return t;
+  }
+
+  /** The value of a size-1 tensor as a JS number (works on traced tensors: values are concrete). */
+  item(): number {
+    const c = this.concrete();
+    if (c.size !== 1)
+      throw new ShapeError(`item: only a size-1 tensor converts to a number, got shape (${c.shape.join(", ")})`);
+    if (c.shape.length === 0) return c.dtype === "bool" ? c.scalar : c.scalar;
+    return c.data![c.offset];
+  }
+
+  /** A contiguous copy of the values, in the tensor's dtype. */
+  toTypedArray(): TypedArray {
+    const c = this.concrete();
+    return c.contiguousData(true);
+  }
+
+  /** Nested JS arrays (numbers, or booleans for bool tensors). */
+  toArray(): NestedArray {
+    const c = this.concrete();
+    const flat = c.contiguousData(false);
+    const isBool = c.dtype === "bool";
+    if (c.shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
+    const build = (dim: number, start: number): NestedArray[] => {
+      const n = c.shape[dim];
+      const out = new Array<NestedArray>(n);
+      if (dim === c.shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = isBool ? flat[start + i] !== 0 : flat[start + i];
+      } else {
+        let step = 1;
+        for (let d = dim + 1; d < c.shape.length; d++) step *= c.shape[d];
+        for (let i = 0; i < n; i++) out[i] = build(dim + 1, start + i * step);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /**
+   * The storage of a concrete tensor, materialized for 0-d ones. Kernels use this with
+   * `offset` and `strides`.
+   */
+  buffer(): TypedArray {
+    if (this.data === null) {
+      if (this.trace !== null) throw new ArgumentError("internal: a tracer has no buffer; unwrap it first");
+      const d = allocArray(this.dtype, 1);
+      d[0] = this.scalar;
+      this.data = d;
+    }
+    return this.data;
+  }
+
+  /**
+   * Values in C order as a typed array. With `copy` false this may be the storage itself (when
+   * contiguous, offset 0 and full length): never write to it.
+   */
+  contiguousData(copy: boolean): TypedArray {
+    const buf = this.buffer();
+    const n = this.size;
+    if (this.isContiguous) {
+      if (!copy && this.offset === 0 && buf.length === n) return buf;
+      return buf.slice(this.offset, this.offset + n) as TypedArray;
+    }
+    const out = allocArray(this.dtype, n);
+    copyStridedInto(buf, this.offset, this.shape, this.strides, out);
+    return out;
+  }
+
+  toString(): string {
+    return formatter(this);
+  }
+
+  /** Node's console.log shows NumPy's repr. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return reprFormatter(this);
+  }
+}
+
+let formatter: (t: Tensor) => string = (t) => `Tensor(${t.dtype}, shape=(${t.shape.join(", ")}))`;
+let reprFormatter: (t: Tensor) => string = formatter;
+/** The printing module installs NumPy-style str/repr (kept out of this file to keep it small). */
+export function setFormatters(str: (t: Tensor) => string, repr: (t: Tensor) => string): void {
+  formatter = str;
+  reprFormatter = repr;
+}
+
+/** Copies a strided view into a contiguous array, iterating without per-element division. */
+export function copyStridedInto(
+  src: TypedArray,
+  offset: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  dst: TypedArray,
+): void {
+  const nd = shape.length;
+  if (nd === 0) {
+    dst[0] = src[offset];
+    return;
+  }
+  const n = shapeSize(shape);
+  if (n === 0) return;
+  const inner = shape[nd - 1];
+  const is = strides[nd - 1];
+  if (nd === 1) {
+    for (let i = 0, p = offset; i < inner; i++, p += is) dst[i] = src[p];
+    return;
+  }
+  if (nd === 2) {
+    const outer = shape[0];
+    const os = strides[0];
+    let k = 0;
+    for (let j = 0, q = offset; j < outer; j++, q += os)
+      for (let i = 0, p = q; i < inner; i++, p += is) dst[k++] = src[p];
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  let k = 0;
+  while (k < n) {
+    for (let i = 0, p = base; i < inner; i++, p += is) dst[k++] = src[p];
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+}
+
+// ---- construction of concrete tensors (used by kernels and ops) ----
+
+export function scalarTensor(value: number, dtype: DType, weak = false): Tensor {
+  return new Tensor(dtype, [], [], 0, null, castValue(value, dtype), weak);
+}
+
+/** A tensor owning a fresh contiguous array; 0-d shapes become scalar tensors. */
+export function fromBuffer(data: TypedArray, shape: number[], dtype: DType): Tensor {
+  if (shape.length === 0) return new Tensor(dtype, [], [], 0, data, data[0], false);
+  return new Tensor(dtype, shape, contiguousStrides(shape), 0, data, 0, false);
+}
+
+/** A view sharing storage with `base` (a concrete tensor). */
+export function viewOf(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
+  const buf = base.buffer();
+  if (shape.length === 0) return new Tensor(base.dtype, [], [], 0, null, buf[offset], false);
+  return new Tensor(base.dtype, shape, strides, offset, buf, 0, false);
+}
+
+export function zerosOf(shape: number[], dtype: DType): Tensor {
+  if (shape.length === 0) return scalarTensor(0, dtype);
+  return fromBuffer(allocArray(dtype, shapeSize(shape)), shape, dtype);
+}

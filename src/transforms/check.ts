@@ -1,0 +1,110 @@
+import { Tensor, fromBuffer } from "../tensor/tensor.js";
+import { allocArray } from "../tensor/dtype.js";
+import { ArgumentError, NotDifferentiableError } from "../errors.js";
+import { treeFlatten, treeUnflatten } from "../core/pytree.js";
+import { toTensor } from "../ops/args.js";
+import { add, multiply } from "../ops/arith.js";
+import { sum } from "../ops/reduce.js";
+import { vjp } from "./vjp.js";
+import { jvp } from "./jvp.js";
+import { readArgnums, readDiffArg } from "./inputs.js";
+
+export interface CheckGradsOptions {
+  modes?: ("fwd" | "rev")[];
+  order?: number;
+  argnums?: number | readonly number[];
+  eps?: number;
+  rtol?: number;
+  atol?: number;
+  /** Seed of the random directions (fixed by default, so failures reproduce). */
+  seed?: number;
+}
+
+/** A small seeded generator for directions (Box-Muller over mulberry32). */
+function makeRng(seed: number): () => number {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => {
+    const u = 1 - uniform();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+}
+
+function randomLike(t: Tensor, rng: () => number): Tensor {
+  const buf = allocArray(t.dtype === "float32" ? "float32" : "float64", t.size);
+  for (let i = 0; i < buf.length; i++) buf[i] = rng();
+  return fromBuffer(buf, t.shape.slice(), t.dtype === "float32" ? "float32" : "float64");
+}
+
+/** <a, b> summed over the leaves of two equally structured lists. */
+function innerProduct(a: readonly (Tensor | number)[], b: readonly (Tensor | number)[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += sum(multiply(toTensor(a[i]), toTensor(b[i]))).item();
+  return s;
+}
+
+/**
+ * `checkGrads(f, opts)(...args)`: compares f's derivatives with central finite differences along
+ * random directions, in forward and/or reverse mode, up to `order` (order 2 also checks the
+ * derivative functions themselves, so all four mode pairs are exercised). Throws a clear error
+ * naming the function, the mode and the order on a mismatch.
+ */
+export function checkGrads(f: (...args: any[]) => any, opts: CheckGradsOptions = {}): (...args: any[]) => void {
+  const modes = opts.modes ?? ["fwd", "rev"];
+  const order = opts.order ?? 2;
+  const eps = opts.eps ?? 1e-6;
+  const rtol = opts.rtol ?? 1e-5;
+  const atol = opts.atol ?? 1e-6;
+  for (const m of modes) if (m !== "fwd" && m !== "rev") throw new ArgumentError(`checkGrads: unknown mode ${JSON.stringify(m)}`);
+  const name = f.name || "anonymous function";
+  return (...args: any[]) => {
+    const [argnums] = readArgnums(opts.argnums ?? args.map((_, i) => i), args.length, "checkGrads");
+    const rng = makeRng(opts.seed ?? 20261126);
+    check(f, args, argnums, order, 1);
+    function check(fn: (...a: any[]) => any, xs: unknown[], nums: number[], remaining: number, level: number): void {
+      if (remaining <= 0) return;
+      const diff = nums.map((k) => readDiffArg(xs[k], "checkGrads", k));
+      // The function of the differentiated leaves only, others held fixed.
+      const g = (...leaves: Tensor[][]): unknown => {
+        const call = xs.slice();
+        nums.forEach((k, j) => (call[k] = treeUnflatten(diff[j].def, leaves[j])));
+        return fn(...call);
+      };
+      const x0 = diff.map((d) => d.leaves);
+      const v = x0.map((ls) => ls.map((l) => randomLike(l, rng)));
+      const [outLeaves] = treeFlatten(g(...x0));
+      const u = outLeaves.map((o) => randomLike(toTensor(o), rng));
+      const shifted = (s: number) => x0.map((ls, j) => ls.map((l, i) => add(l, multiply(s, v[j][i]))));
+      const fp = treeFlatten(g(...shifted(eps)))[0];
+      const fm = treeFlatten(g(...shifted(-eps)))[0];
+      const numeric = (innerProduct(u, fp) - innerProduct(u, fm)) / (2 * eps);
+      const compare = (mode: string, analytic: number) => {
+        if (!(Math.abs(analytic - numeric) <= atol + rtol * Math.abs(numeric)))
+          throw new NotDifferentiableError(
+            `checkGrads: ${name}: ${mode}-mode derivative of order ${level} disagrees with finite differences: ` +
+              `analytic ${analytic}, numeric ${numeric} (rtol ${rtol}, atol ${atol})`,
+          );
+      };
+      const flatV = v.flat();
+      if (modes.includes("rev")) {
+        const [, pullback] = vjp((...ls: Tensor[][]) => g(...ls), ...x0);
+        const cts = pullback(treeUnflatten(treeFlatten(g(...x0))[1], u)) as Tensor[][];
+        compare("reverse", innerProduct(cts.flat(), flatV));
+        // The reverse derivative is a function of x too: check it in turn.
+        const uDef = treeFlatten(g(...x0))[1];
+        check((...ls: Tensor[][]) => vjp((...l2: Tensor[][]) => g(...l2), ...ls)[1](treeUnflatten(uDef, u)), x0, x0.map((_, i) => i), remaining - 1, level + 1);
+      }
+      if (modes.includes("fwd")) {
+        const [, tOut] = jvp((...ls: Tensor[][]) => g(...ls), x0, v);
+        compare("forward", innerProduct(u, treeFlatten(tOut)[0]));
+        check((...ls: Tensor[][]) => jvp((...l2: Tensor[][]) => g(...l2), ls, v)[1], x0, x0.map((_, i) => i), remaining - 1, level + 1);
+      }
+    }
+  };
+}

@@ -1,0 +1,120 @@
+import { Tensor, fromBuffer } from "../tensor/tensor.js";
+import { allocArray } from "../tensor/dtype.js";
+import { ArgumentError } from "../errors.js";
+import { treeFlatten, treeUnflatten } from "../core/pytree.js";
+import { toTensor } from "../ops/args.js";
+import { reshape } from "../ops/shape.js";
+import { stack } from "../ops/join.js";
+import { zeros } from "../ops/fill.js";
+import { linearize, grad } from "./vjp.js";
+import { pushForward, jvp } from "./jvp.js";
+import { readArgnums, readDiffArg, rebuild } from "./inputs.js";
+
+export interface JacobianOptions {
+  argnums?: number | readonly number[];
+  mode?: "rev" | "fwd";
+}
+
+function oneHot(shape: readonly number[], dtype: Tensor["dtype"], k: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const buf = allocArray(dtype, n);
+  buf[k] = 1;
+  return fromBuffer(buf, shape.slice(), dtype);
+}
+
+/** Stacks per-element slices (each of shape `inner`) into shape `outer ++ inner` or `inner ++ outer`. */
+function assemble(rows: Tensor[], lead: readonly number[], tail: readonly number[], dtype: Tensor["dtype"], rowsAreLead: boolean): Tensor {
+  const shape = [...lead, ...tail];
+  if (rows.length === 0) return zeros(shape, dtype);
+  const s = stack(rows, rowsAreLead ? 0 : -1);
+  return reshape(s, shape);
+}
+
+function jacRev(f: (...a: any[]) => unknown, args: unknown[], argnums: number[], single: boolean): unknown {
+  const lin = linearize(f, args, argnums, "jacobian");
+  const outs = lin.outLeaves.map((o) => toTensor(o));
+  const perOut = outs.map((o, oi) => {
+    const rows: Tensor[][][] = lin.diffArgs.map((a) => a.leaves.map(() => []));
+    for (let k = 0; k < o.size; k++) {
+      const cts = outs.map((_, q) => (q === oi ? oneHot(o.shape, o.dtype, k) : null));
+      const g = lin.pullbackLeaves(cts);
+      g.forEach((leaves, j) => leaves.forEach((t, l) => rows[j][l].push(t)));
+    }
+    const perArg = lin.diffArgs.map((a, j) =>
+      rebuild(a, a.leaves.map((leaf, l) => assemble(rows[j][l], o.shape, leaf.shape, leaf.dtype, true))),
+    );
+    return single ? perArg[0] : perArg;
+  });
+  return treeUnflatten(lin.outDef, perOut);
+}
+
+function jacFwd(f: (...a: any[]) => unknown, args: unknown[], argnums: number[], single: boolean): unknown {
+  const diff = argnums.map((k) => readDiffArg(args[k], "jacobian", k));
+  // cols[j][l][o] = tangents of output o for each element of leaf l of argument j
+  let outDef: ReturnType<typeof treeFlatten>[1] | null = null;
+  let outShapes: Tensor[] = [];
+  const cols: Tensor[][][][] = diff.map((a) => a.leaves.map(() => []));
+  const zerosTangents = () => diff.map((a) => a.leaves.map(() => null as Tensor | null));
+  diff.forEach((a, j) =>
+    a.leaves.forEach((leaf, l) => {
+      for (let k = 0; k < leaf.size; k++) {
+        const tangents = zerosTangents();
+        tangents[j][l] = oneHot(leaf.shape, leaf.dtype, k);
+        const r = pushForward(f, args.slice(), tangents, "jacobian", argnums);
+        outDef = r.outDef;
+        outShapes = r.outLeaves.map((o) => toTensor(o));
+        cols[j][l].push(r.tanLeaves as Tensor[]);
+      }
+    }),
+  );
+  if (outDef === null) {
+    // No input elements: run once to learn the output structure.
+    const r = pushForward(f, args.slice(), zerosTangents(), "jacobian", argnums);
+    outDef = r.outDef;
+    outShapes = r.outLeaves.map((o) => toTensor(o));
+  }
+  const perOut = outShapes.map((o, oi) => {
+    const perArg = diff.map((a, j) =>
+      rebuild(a, a.leaves.map((leaf, l) => assemble(cols[j][l].map((c) => c[oi]), o.shape, leaf.shape, o.dtype, false))),
+    );
+    return single ? perArg[0] : perArg;
+  });
+  return treeUnflatten(outDef, perOut);
+}
+
+function jacOpts(o: number | readonly number[] | JacobianOptions | undefined): JacobianOptions {
+  if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as number | number[] | undefined };
+  return o as JacobianOptions;
+}
+
+/**
+ * `jacobian(f, argnums? | {argnums, mode})`: the Jacobian, shaped `out.shape ++ in.shape`
+ * (pytrees nest the same way: output structure outside, input structure inside).
+ */
+export function jacobian(f: (...args: any[]) => any, opts?: number | readonly number[] | JacobianOptions): (...args: any[]) => any {
+  const o = jacOpts(opts);
+  const mode = o.mode ?? "rev";
+  if (mode !== "rev" && mode !== "fwd") throw new ArgumentError(`jacobian: mode must be "rev" or "fwd", got ${JSON.stringify(mode)}`);
+  return (...args: any[]) => {
+    const [argnums, single] = readArgnums(o.argnums, args.length, "jacobian");
+    return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
+  };
+}
+
+export function jacrev(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
+  return jacobian(f, { argnums, mode: "rev" });
+}
+
+export function jacfwd(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
+  return jacobian(f, { argnums, mode: "fwd" });
+}
+
+/** `hessian(f, argnums?)`: forward-over-reverse; shape `in.shape ++ in.shape`. */
+export function hessian(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
+  return jacobian(grad(f, argnums), { argnums, mode: "fwd" });
+}
+
+/** `hvp(f)(x, v)`: the Hessian-vector product H(x)·v without forming H (forward over reverse). */
+export function hvp(f: (...args: any[]) => any): (x: any, v: any) => any {
+  return (x: unknown, v: unknown) => jvp(grad(f), [x], [v])[1];
+}
