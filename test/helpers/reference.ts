@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { test } from "node:test";
+import assert from "node:assert/strict";
 import { np, vjp, jvp, Tensor } from "../../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -176,4 +178,41 @@ export function runCase(c: RefCase, call?: (...args: any[]) => any): CaseResult 
   } catch (e) {
     return { ok: false, message: `threw ${(e as Error).message}` };
   }
+}
+
+/**
+ * Declares one test per reference case of `family` whose name passes `filter`, plus a summary
+ * test printing how many passed. `knownFailures` maps a case index to the reason it cannot pass
+ * yet: those cases still run, are reported in the summary, and must keep failing (a case that
+ * starts passing must be removed from the list).
+ */
+export function referenceSuite(
+  family: string,
+  filter: (c: RefCase) => boolean,
+  knownFailures: Record<number, string> = {},
+  call?: (c: RefCase) => ((...args: any[]) => any) | undefined,
+): void {
+  const all = loadCases(family);
+  let passed = 0;
+  let total = 0;
+  all.forEach((c, i) => {
+    if (!filter(c)) return;
+    total++;
+    test(`${family} #${i} ${c.name}${c.convention ? " (convention)" : ""}`, () => {
+      const r = runCase(c, call?.(c));
+      const known = knownFailures[i];
+      if (known !== undefined) {
+        assert.ok(!r.ok, `${family} #${i} is listed as a known failure but passes: remove it from the list`);
+        return;
+      }
+      if (r.ok) passed++;
+      const kind = c.convention ? "different convention from autograd: " : "";
+      assert.ok(r.ok, `${kind}${c.name} ${JSON.stringify(c.kwargs)}: ${r.message}`);
+    });
+  });
+  test(`${family}: summary`, () => {
+    const k = Object.keys(knownFailures).length;
+    console.log(`reference ${family}: ${passed}/${total} cases passed${k ? `, ${k} known failures: ${JSON.stringify(knownFailures)}` : ""}`);
+    assert.equal(passed + k, total);
+  });
 }

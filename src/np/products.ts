@@ -1,0 +1,2 @@
+// Filled by the products family: re-exports of its public NumPy names and its Tensor methods.
+export {};

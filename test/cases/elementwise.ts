@@ -1,0 +1,3 @@
+import type { GradCase } from "./types.js";
+
+export const cases: GradCase[] = [];
