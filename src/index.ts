@@ -18,3 +18,5 @@ export { checkGrads } from "./transforms/check.js";
 export type { CheckGradsOptions } from "./transforms/check.js";
 export { primitive, defvjp, defjvp } from "./transforms/custom.js";
 export type { PrimitiveFunction } from "./transforms/custom.js";
+export { noGrad, isGradEnabled } from "./transforms/imperative.js";
+export type { BackwardOptions } from "./transforms/imperative.js";

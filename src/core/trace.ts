@@ -65,7 +65,7 @@ export function bind2<P>(prim: Primitive<P>, a: Arg, b: Arg, params: P): Tensor 
 
 /** A tracer of `trace` wrapping `primal`; shape and dtype are the primal's. */
 export function makeTracer(trace: Trace, primal: Tensor): Tensor {
-  const t = new Tensor(primal.dtype, primal.shape, primal.strides, 0, null, 0, false);
+  const t = new Tensor(primal.dtype, primal.shape, primal.strides, 0, null, 0, primal.weak);
   t.trace = trace;
   t.primal = primal;
   return t;

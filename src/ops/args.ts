@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, EMPTY } from "../tensor/tensor.js";
 import { ArrayLike, fromNested } from "../tensor/create.js";
 import { DType, promoteTypes, promoteWeak } from "../tensor/dtype.js";
 import { Arg } from "../core/primitive.js";
@@ -14,7 +14,7 @@ export function toTensor(x: ArrayLike | Arg): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === "number") {
     const t = fromNested(x);
-    return new Tensor(t.dtype, [], [], 0, null, t.scalar, true);
+    return new Tensor(t.dtype, EMPTY, EMPTY, 0, null, t.scalar, true);
   }
   return fromNested(x);
 }

@@ -4,7 +4,9 @@ import { Fn1, Fn2 } from "../kernels/elementwise.js";
 import { Arg, JvpRule, VjpRule, definePrimitive } from "../core/primitive.js";
 import { bind1, bind2 } from "../core/trace.js";
 import { dtypeOf, toArg } from "./args.js";
-import { OutKind, binaryDtypes, binaryKernel, outDtype, unaryKernel } from "./kernel-wrap.js";
+import { OutKind, binaryDtypes, binaryKernel, outDtype, sameShapeKernel, unaryKernel } from "./kernel-wrap.js";
+import { scalarTensor } from "../tensor/tensor.js";
+import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
 
 export interface UnarySpec {
@@ -48,8 +50,22 @@ export function binaryOp(
   fn: Fn2,
   spec: BinarySpec,
 ): (a: ArrayLike, b: ArrayLike) => Tensor {
+  const kind = spec.out;
   const impl2 = (a: Arg, b: Arg): Tensor => {
-    const [calc, out] = binaryDtypes(a, b, spec.out);
+    // Fast paths first (V8 optimizes these small tests well): equal dtypes, or a float64
+    // tensor meeting a JS number, with both operands 0-d or same-shape contiguous.
+    if (typeof a !== "number") {
+      if (typeof b !== "number") {
+        if (a.dtype === b.dtype && !a.weak && !b.weak) {
+          const dt = kind === "bool" ? "bool" : kind === "same" || a.dtype === "float32" ? a.dtype : "float64";
+          if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), dt);
+          if (a.size === b.size && shapesEqual(a.shape, b.shape) && a.isContiguous && b.isContiguous)
+            return sameShapeKernel(a, b, dt, fn);
+        }
+      } else if (a.dtype === "float64" && a.shape.length === 0 && kind !== "bool") return scalarTensor(fn(a.scalar, b), "float64");
+    } else if (typeof b !== "number" && b.dtype === "float64" && b.shape.length === 0 && kind !== "bool")
+      return scalarTensor(fn(a, b.scalar), "float64");
+    const [calc, out] = binaryDtypes(a, b, kind);
     return binaryKernel(a, b, calc, out, fn, name);
   };
   const vjp = spec.vjp;

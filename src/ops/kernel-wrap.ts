@@ -46,11 +46,31 @@ export function unaryKernel(x: Arg, dt: DType, fn: Fn1): Tensor {
 
 const ZERO_STRIDES: number[] = [];
 
+/** Two contiguous operands of one shape: a flat loop. */
+export function sameShapeKernel(a: Tensor, b: Tensor, dt: DType, fn0: Fn2): Tensor {
+  const fn = dt === "bool" ? boolify(fn0) : fn0;
+  const n = a.size;
+  const dst = allocArray(dt, n);
+  const x = a.buffer();
+  const y = b.buffer();
+  const oa = a.offset;
+  const ob = b.offset;
+  if (oa === 0 && ob === 0) for (let i = 0; i < n; i++) dst[i] = fn(x[i], y[i]);
+  else for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]);
+  return fromBuffer(dst, a.shape, dt);
+}
+
 /**
  * Broadcasting binary kernel: `fn` sees values already cast to the computation dtype `calc`
  * (so a weak scalar meets a float32 array as a float32, as in NumPy), writes dtype `dt`.
  */
-export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn: Fn2, op: string): Tensor {
+/** bool outputs store truth values (NumPy: True + True is True). */
+function boolify(fn: Fn2): Fn2 {
+  return (x, y) => (fn(x, y) !== 0 ? 1 : 0);
+}
+
+export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn0: Fn2, op: string): Tensor {
+  const fn = dt === "bool" ? boolify(fn0) : fn0;
   const a0 = typeof a === "number" || a.shape.length === 0;
   const b0 = typeof b === "number" || b.shape.length === 0;
   if (a0 && b0) {

@@ -10,6 +10,9 @@ import { broadcastStrides } from "./kernel-wrap.js";
 import { unbroadcast } from "./grad-util.js";
 import { zerosLike } from "./fill.js";
 
+// One function for every call, so the kernel can give it a loop of its own (see kernels/elementwise).
+const pick = (cv: number, a: number, b: number): number => (cv !== 0 ? a : b);
+
 function whereImpl(args: Arg[]): Tensor {
   const [c, x, y] = args.map(toTensor);
   const dt = resultDtype(args[1], args[2]);
@@ -19,7 +22,7 @@ function whereImpl(args: Arg[]): Tensor {
   const op = (t: Tensor) => ({ buf: t.buffer(), off: t.offset, st: broadcastStrides(t.shape, t.strides, shape) });
   const xv = x.weak ? toTensor(castValue(x.scalar, dt)) : x;
   const yv = y.weak ? toTensor(castValue(y.scalar, dt)) : y;
-  map3Strided((cv, a, b) => (cv !== 0 ? a : b), [op(c), op(xv), op(yv)], shape, dst);
+  map3Strided(pick, [op(c), op(xv), op(yv)], shape, dst);
   return fromBuffer(dst, shape, dt);
 }
 

@@ -51,7 +51,7 @@ export class Tensor {
     this.shape = shape;
     this.strides = strides;
     this.offset = offset;
-    this.size = shape.length === 0 ? 1 : shapeSize(shape);
+    this.size = shape.length === 0 ? 1 : shape.length === 1 ? shape[0] : shapeSize(shape);
     this.data = data;
     this.scalar = scalar;
     this.weak = weak;
@@ -210,20 +210,26 @@ export function copyStridedInto(
 
 // ---- construction of concrete tensors (used by kernels and ops) ----
 
+/**
+ * The shape and strides of every 0-d tensor: one frozen array instead of two fresh ones per
+ * scalar (they were a third of a recorded scalar op's memory).
+ */
+export const EMPTY: number[] = Object.freeze([]) as unknown as number[];
+
 export function scalarTensor(value: number, dtype: DType, weak = false): Tensor {
-  return new Tensor(dtype, [], [], 0, null, castValue(value, dtype), weak);
+  return new Tensor(dtype, EMPTY, EMPTY, 0, null, dtype === "float64" ? value : castValue(value, dtype), weak);
 }
 
 /** A tensor owning a fresh contiguous array; 0-d shapes become scalar tensors. */
 export function fromBuffer(data: TypedArray, shape: number[], dtype: DType): Tensor {
-  if (shape.length === 0) return new Tensor(dtype, [], [], 0, data, data[0], false);
+  if (shape.length === 0) return new Tensor(dtype, EMPTY, EMPTY, 0, data, data[0], false);
   return new Tensor(dtype, shape, contiguousStrides(shape), 0, data, 0, false);
 }
 
 /** A view sharing storage with `base` (a concrete tensor). */
 export function viewOf(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   const buf = base.buffer();
-  if (shape.length === 0) return new Tensor(base.dtype, [], [], 0, null, buf[offset], false);
+  if (shape.length === 0) return new Tensor(base.dtype, EMPTY, EMPTY, 0, null, buf[offset], false);
   return new Tensor(base.dtype, shape, strides, offset, buf, 0, false);
 }
 

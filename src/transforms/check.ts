@@ -8,6 +8,8 @@ import { sum } from "../ops/reduce.js";
 import { vjp } from "./vjp.js";
 import { jvp } from "./jvp.js";
 import { readArgnums, readDiffArg } from "./inputs.js";
+import { asCall } from "./types.js";
+import type { Fn, LooseParams } from "./types.js";
 
 export interface CheckGradsOptions {
   modes?: ("fwd" | "rev")[];
@@ -55,7 +57,7 @@ function innerProduct(a: readonly (Tensor | number)[], b: readonly (Tensor | num
  * derivative functions themselves, so all four mode pairs are exercised). Throws a clear error
  * naming the function, the mode and the order on a mismatch.
  */
-export function checkGrads(f: (...args: any[]) => any, opts: CheckGradsOptions = {}): (...args: any[]) => void {
+export function checkGrads<F extends Fn>(f: F, opts: CheckGradsOptions = {}): (...args: LooseParams<F>) => void {
   const modes = opts.modes ?? ["fwd", "rev"];
   const order = opts.order ?? 2;
   const eps = opts.eps ?? 1e-6;
@@ -63,22 +65,22 @@ export function checkGrads(f: (...args: any[]) => any, opts: CheckGradsOptions =
   const atol = opts.atol ?? 1e-6;
   for (const m of modes) if (m !== "fwd" && m !== "rev") throw new ArgumentError(`checkGrads: unknown mode ${JSON.stringify(m)}`);
   const name = f.name || "anonymous function";
-  return (...args: any[]) => {
+  return (...args: unknown[]) => {
     const [argnums] = readArgnums(opts.argnums ?? args.map((_, i) => i), args.length, "checkGrads");
     const rng = makeRng(opts.seed ?? 20261126);
     check(f, args, argnums, order, 1);
-    function check(fn: (...a: any[]) => any, xs: unknown[], nums: number[], remaining: number, level: number): void {
+    function check(fn: Fn, xs: unknown[], nums: number[], remaining: number, level: number): void {
       if (remaining <= 0) return;
       const diff = nums.map((k) => readDiffArg(xs[k], "checkGrads", k));
       // The function of the differentiated leaves only, others held fixed.
       const g = (...leaves: Tensor[][]): unknown => {
         const call = xs.slice();
         nums.forEach((k, j) => (call[k] = treeUnflatten(diff[j].def, leaves[j])));
-        return fn(...call);
+        return asCall(fn)(...call);
       };
       const x0 = diff.map((d) => d.leaves);
       const v = x0.map((ls) => ls.map((l) => randomLike(l, rng)));
-      const [outLeaves] = treeFlatten(g(...x0));
+      const [outLeaves, outDef] = treeFlatten(g(...x0));
       const u = outLeaves.map((o) => randomLike(toTensor(o), rng));
       const shifted = (s: number) => x0.map((ls, j) => ls.map((l, i) => add(l, multiply(s, v[j][i]))));
       const fp = treeFlatten(g(...shifted(eps)))[0];
@@ -92,19 +94,16 @@ export function checkGrads(f: (...args: any[]) => any, opts: CheckGradsOptions =
           );
       };
       const flatV = v.flat();
-      if (modes.includes("rev")) {
-        const [, pullback] = vjp((...ls: Tensor[][]) => g(...ls), ...x0);
-        const cts = pullback(treeUnflatten(treeFlatten(g(...x0))[1], u)) as Tensor[][];
-        compare("reverse", innerProduct(cts.flat(), flatV));
-        // The reverse derivative is a function of x too: check it in turn.
-        const uDef = treeFlatten(g(...x0))[1];
-        check((...ls: Tensor[][]) => vjp((...l2: Tensor[][]) => g(...l2), ...ls)[1](treeUnflatten(uDef, u)), x0, x0.map((_, i) => i), remaining - 1, level + 1);
-      }
-      if (modes.includes("fwd")) {
-        const [, tOut] = jvp((...ls: Tensor[][]) => g(...ls), x0, v);
-        compare("forward", innerProduct(u, treeFlatten(tOut)[0]));
-        check((...ls: Tensor[][]) => jvp((...l2: Tensor[][]) => g(...l2), ls, v)[1], x0, x0.map((_, i) => i), remaining - 1, level + 1);
-      }
+      const uTree = treeUnflatten(outDef, u);
+      const revDeriv = (...ls: Tensor[][]) => vjp((...l2: Tensor[][]) => g(...l2), ...ls)[1](uTree);
+      const fwdDeriv = (...ls: Tensor[][]) => jvp((...l2: Tensor[][]) => g(...l2), ls, v)[1];
+      // This order in every mode first, so a wrong rule is reported at the lowest order it breaks.
+      if (modes.includes("rev")) compare("reverse", innerProduct((revDeriv(...x0) as Tensor[][]).flat(), flatV));
+      if (modes.includes("fwd")) compare("forward", innerProduct(u, treeFlatten(fwdDeriv(...x0))[0]));
+      // Each derivative is a function of x too: check it in turn.
+      const all = x0.map((_, i) => i);
+      if (modes.includes("rev")) check(revDeriv, x0, all, remaining - 1, level + 1);
+      if (modes.includes("fwd")) check(fwdDeriv, x0, all, remaining - 1, level + 1);
     }
   };
 }

@@ -25,6 +25,8 @@ export function primitive(fn: (...args: Tensor[]) => ArrayLike): PrimitiveFuncti
     true,
   );
   const call = (...args: ArrayLike[]): Tensor => bind(prim, args.map((a) => toArg(a)), undefined);
+  // The primitive's name on the callable too, so checkGrads and stack traces name it.
+  Object.defineProperty(call, "name", { value: name });
   return Object.assign(call, { prim });
 }
 

@@ -9,9 +9,13 @@ import { zeros } from "../ops/fill.js";
 import { linearize, grad } from "./vjp.js";
 import { pushForward, jvp } from "./jvp.js";
 import { readArgnums, readDiffArg, rebuild } from "./inputs.js";
+import { asCall } from "./types.js";
+import type { Argnums, Fn, GradAt, GradOf, JacobianOf, LooseParams, TangentOf } from "./types.js";
+import type { ArrayLike } from "../tensor/create.js";
+import type { PyTree } from "../core/pytree.js";
 
-export interface JacobianOptions {
-  argnums?: number | readonly number[];
+export interface JacobianOptions<N extends Argnums = Argnums> {
+  argnums?: N;
   mode?: "rev" | "fwd";
 }
 
@@ -30,7 +34,7 @@ function assemble(rows: Tensor[], lead: readonly number[], tail: readonly number
   return reshape(s, shape);
 }
 
-function jacRev(f: (...a: any[]) => unknown, args: unknown[], argnums: number[], single: boolean): unknown {
+function jacRev(f: Fn, args: unknown[], argnums: number[], single: boolean): unknown {
   const lin = linearize(f, args, argnums, "jacobian");
   const outs = lin.outLeaves.map((o) => toTensor(o));
   const perOut = outs.map((o, oi) => {
@@ -48,7 +52,7 @@ function jacRev(f: (...a: any[]) => unknown, args: unknown[], argnums: number[],
   return treeUnflatten(lin.outDef, perOut);
 }
 
-function jacFwd(f: (...a: any[]) => unknown, args: unknown[], argnums: number[], single: boolean): unknown {
+function jacFwd(f: Fn, args: unknown[], argnums: number[], single: boolean): unknown {
   const diff = argnums.map((k) => readDiffArg(args[k], "jacobian", k));
   // cols[j][l][o] = tangents of output o for each element of leaf l of argument j
   let outDef: ReturnType<typeof treeFlatten>[1] | null = null;
@@ -82,39 +86,54 @@ function jacFwd(f: (...a: any[]) => unknown, args: unknown[], argnums: number[],
   return treeUnflatten(outDef, perOut);
 }
 
-function jacOpts(o: number | readonly number[] | JacobianOptions | undefined): JacobianOptions {
-  if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as number | number[] | undefined };
+function jacOpts(o: Argnums | JacobianOptions | undefined): JacobianOptions {
+  if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as Argnums | undefined };
+  if (typeof o !== "object" || o === null) throw new ArgumentError("jacobian: argnums must be a number, an array of numbers or an options object");
   return o as JacobianOptions;
 }
 
+/** A transformed function returning the Jacobian of F for argnums N. */
+export type JacobianFunction<F extends Fn, N> = <A extends LooseParams<F>>(...args: A) => NoInfer<JacobianOf<ReturnType<F>, GradAt<A, N>>>;
+
 /**
  * `jacobian(f, argnums? | {argnums, mode})`: the Jacobian, shaped `out.shape ++ in.shape`
- * (pytrees nest the same way: output structure outside, input structure inside).
+ * (pytrees nest the same way: output structure outside, input structure inside). Reverse mode
+ * (default) runs one pullback per output element; forward mode one push per input element.
  */
-export function jacobian(f: (...args: any[]) => any, opts?: number | readonly number[] | JacobianOptions): (...args: any[]) => any {
+export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, opts?: N | JacobianOptions<N>): JacobianFunction<F, N> {
   const o = jacOpts(opts);
   const mode = o.mode ?? "rev";
   if (mode !== "rev" && mode !== "fwd") throw new ArgumentError(`jacobian: mode must be "rev" or "fwd", got ${JSON.stringify(mode)}`);
-  return (...args: any[]) => {
+  const run = (...args: unknown[]): unknown => {
     const [argnums, single] = readArgnums(o.argnums, args.length, "jacobian");
     return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
   };
+  return run as JacobianFunction<F, N>;
 }
 
-export function jacrev(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
-  return jacobian(f, { argnums, mode: "rev" });
+/** `jacrev(f, argnums?)`: the Jacobian in reverse mode (cheaper for few outputs). */
+export function jacrev<F extends Fn, const N extends Argnums = 0>(f: F, argnums?: N): JacobianFunction<F, N> {
+  return jacobian(f, { argnums, mode: "rev" }) as JacobianFunction<F, N>;
 }
 
-export function jacfwd(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
-  return jacobian(f, { argnums, mode: "fwd" });
+/** `jacfwd(f, argnums?)`: the Jacobian in forward mode (cheaper for few inputs). */
+export function jacfwd<F extends Fn, const N extends Argnums = 0>(f: F, argnums?: N): JacobianFunction<F, N> {
+  return jacobian(f, { argnums, mode: "fwd" }) as JacobianFunction<F, N>;
 }
 
 /** `hessian(f, argnums?)`: forward-over-reverse; shape `in.shape ++ in.shape`. */
-export function hessian(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
-  return jacobian(grad(f, argnums), { argnums, mode: "fwd" });
+export function hessian<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N,
+): <A extends LooseParams<F>>(...args: A) => NoInfer<JacobianOf<GradAt<A, N>, GradAt<A, N>>> {
+  const g = grad(f, argnums as Argnums | undefined);
+  const run = jacobian(g, { argnums, mode: "fwd" }) as (...args: unknown[]) => unknown;
+  return run as <A extends LooseParams<F>>(...args: A) => NoInfer<JacobianOf<GradAt<A, N>, GradAt<A, N>>>;
 }
 
 /** `hvp(f)(x, v)`: the Hessian-vector product H(x)·v without forming H (forward over reverse). */
-export function hvp(f: (...args: any[]) => any): (x: any, v: any) => any {
-  return (x: unknown, v: unknown) => jvp(grad(f), [x], [v])[1];
+export function hvp<F extends Fn>(f: F): <X extends LooseParams<F>[0]>(x: X, v: ArrayLike | PyTree) => NoInfer<TangentOf<GradOf<X>>> {
+  const g = grad(f);
+  const run = (x: unknown, v: unknown): unknown => jvp(asCall(g), [x], [v])[1];
+  return run as <X extends LooseParams<F>[0]>(x: X, v: ArrayLike | PyTree) => NoInfer<TangentOf<GradOf<X>>>;
 }

@@ -6,11 +6,13 @@ import { treeFlatten, treeUnflatten } from "../core/pytree.js";
 import { astype } from "../ops/cast.js";
 import { zerosLike } from "../ops/fill.js";
 import { toTensor } from "../ops/args.js";
-import { readDiffArg } from "./inputs.js";
+import { flattenLike, readDiffArg } from "./inputs.js";
+import { asCall } from "./types.js";
+import type { Fn, LooseParams, TangentOf } from "./types.js";
 
 /** Pushes tangents (per primal, per leaf) through `f`; returns output leaves and their tangents. */
 export function pushForward(
-  f: (...args: any[]) => unknown,
+  f: Fn,
   primals: unknown[],
   tangents: (Tensor | null)[][],
   op: string,
@@ -32,7 +34,7 @@ export function pushForward(
       });
       call[k] = treeUnflatten(diff[j].def, leaves);
     });
-    raw = f(...call);
+    raw = asCall(f)(...call);
   } finally {
     closeLevel(trace);
   }
@@ -51,13 +53,23 @@ export function pushForward(
   return { outLeaves, tanLeaves, outDef };
 }
 
-/** `jvp(f, primals, tangents)`: `[out, tangentOut]` in forward mode. */
-export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangents: readonly any[]): [any, any] {
+/**
+ * `jvp(f, primals, tangents)`: `[out, tangentOut]` in forward mode; one tangent per primal, each
+ * with its primal's structure and shapes.
+ */
+export function jvp<F extends Fn>(
+  f: F,
+  primals: Readonly<LooseParams<F>>,
+  tangents: readonly unknown[],
+): [ReturnType<F>, TangentOf<ReturnType<F>>] {
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length)
-    throw new ArgumentError("jvp: primals and tangents must be arrays of the same length (one tangent per primal)");
-  const tl = tangents.map((t) => {
-    const [leaves] = treeFlatten(Array.isArray(t) && t.every((v) => typeof v === "number") ? toTensor(t) : t);
-    return leaves.map((l) => toTensor(l));
+    throw new ArgumentError(
+      `jvp: primals and tangents must be arrays of the same length (one tangent per primal), got ` +
+        `${Array.isArray(primals) ? primals.length : typeof primals} and ${Array.isArray(tangents) ? tangents.length : typeof tangents}`,
+    );
+  const tl = tangents.map((t, k) => {
+    const want = readDiffArg(primals[k], "jvp", k);
+    return flattenLike(t, want.def, "jvp", `tangent ${k}`);
   });
   const r = pushForward(f, primals.slice(), tl, "jvp");
   return [treeUnflatten(r.outDef, r.outLeaves), treeUnflatten(r.outDef, r.tanLeaves)];

@@ -3,12 +3,14 @@ import { isFloat } from "../tensor/dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { ReverseTrace, RNode, propagate } from "../core/reverse.js";
 import { closeLevel, nextLevel } from "../core/trace.js";
-import { treeFlatten, treeUnflatten, TreeDef } from "../core/pytree.js";
+import { isPlainObject, treeFlatten, treeUnflatten, TreeDef } from "../core/pytree.js";
 import { add } from "../ops/arith.js";
 import { astype } from "../ops/cast.js";
 import { zerosLike, onesLike } from "../ops/fill.js";
 import { toTensor } from "../ops/args.js";
-import { DiffArg, readArgnums, readDiffArg, rebuild } from "./inputs.js";
+import { DiffArg, flattenLike, readArgnums, readDiffArg, rebuild } from "./inputs.js";
+import { asCall } from "./types.js";
+import type { Argnums, AuxOf, Fn, GradAt, GradsOf, Loose, LooseParams, TangentOf, ValueOf } from "./types.js";
 
 /** The result of running a function under a reverse trace: its output and a reusable pullback. */
 export interface Linearized {
@@ -26,9 +28,21 @@ function unwrapAt(trace: ReverseTrace, leaf: Tensor | number): Tensor | number {
   return typeof leaf !== "number" && leaf.trace === trace ? (leaf.primal as Tensor) : leaf;
 }
 
+/** The aux value with this level's tracers unwrapped; any other value (strings, ...) passes through. */
+function unwrapAux(trace: ReverseTrace, v: unknown): unknown {
+  if (v instanceof Tensor) return unwrapAt(trace, v);
+  if (Array.isArray(v)) return v.map((x) => unwrapAux(trace, x));
+  if (isPlainObject(v)) {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) o[k] = unwrapAux(trace, v[k]);
+    return o;
+  }
+  return v;
+}
+
 /** Runs `f` with the `argnums` arguments traced in reverse mode. */
 export function linearize(
-  f: (...args: any[]) => unknown,
+  f: Fn,
   args: unknown[],
   argnums: number[],
   op: string,
@@ -45,7 +59,7 @@ export function linearize(
       leafNodes.push(tracers.map((t) => t.node as RNode));
       call[k] = treeUnflatten(diffArgs[j].def, tracers);
     });
-    raw = f(...call);
+    raw = asCall(f)(...call);
   } finally {
     closeLevel(trace);
   }
@@ -53,10 +67,7 @@ export function linearize(
   if (hasAux) {
     if (!Array.isArray(raw) || raw.length !== 2)
       throw new ArgumentError(`${op}: with hasAux, the function must return [value, aux]`);
-    aux = treeUnflatten(...(() => {
-      const [l, d] = treeFlatten(raw[1]);
-      return [d, l.map((x) => unwrapAt(trace, x))] as const;
-    })());
+    aux = unwrapAux(trace, raw[1]);
     raw = raw[0];
   }
   const [outTraced, outDef] = treeFlatten(raw);
@@ -105,13 +116,14 @@ function scalarOut(lin: Linearized, op: string): Tensor {
   return o;
 }
 
-export interface GradOptions {
-  argnums?: number | readonly number[];
+export interface GradOptions<N extends Argnums = Argnums> {
+  argnums?: N;
   hasAux?: boolean;
 }
 
-function gradOpts(o: number | readonly number[] | GradOptions | undefined): GradOptions {
-  if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as number | number[] | undefined };
+function gradOpts(o: Argnums | GradOptions | undefined): GradOptions {
+  if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as Argnums | undefined };
+  if (typeof o !== "object" || o === null) throw new ArgumentError(`grad: argnums must be a number, an array of numbers or an options object`);
   return o as GradOptions;
 }
 
@@ -122,7 +134,7 @@ function gradsOf(lin: Linearized, ct: Tensor, single: boolean): unknown {
 }
 
 /** Shared body of grad and valueAndGrad. */
-function valueAndGradImpl(f: (...args: any[]) => unknown, o: GradOptions, op: string, args: unknown[]): [unknown, unknown] {
+function valueAndGradImpl(f: Fn, o: GradOptions, op: string, args: unknown[]): [unknown, unknown] {
   const [argnums, single] = readArgnums(o.argnums, args.length, op);
   const lin = linearize(f, args, argnums, op, o.hasAux === true);
   const out = scalarOut(lin, op);
@@ -133,25 +145,45 @@ function valueAndGradImpl(f: (...args: any[]) => unknown, o: GradOptions, op: st
 
 /**
  * `grad(f, argnums?)` or `grad(f, {argnums, hasAux})`: the gradient of a scalar-valued `f`,
- * shaped like the argument(s).
+ * shaped like the argument(s) (a number for a number, a tuple for an argnums array). With
+ * `hasAux`, `f` returns `[value, aux]` and the result is `[grad, aux]`.
  */
-export function grad(f: (...args: any[]) => any, argnums?: number | readonly number[] | GradOptions): (...args: any[]) => any {
+export function grad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  opts: GradOptions<N> & { hasAux: true },
+): <A extends LooseParams<F>>(...args: A) => NoInfer<[GradAt<A, N>, AuxOf<F>]>;
+export function grad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N | (GradOptions<N> & { hasAux?: false }),
+): <A extends LooseParams<F>>(...args: A) => NoInfer<GradAt<A, N>>;
+export function grad(f: Fn, argnums?: Argnums | GradOptions): (...args: unknown[]) => unknown {
   const o = gradOpts(argnums);
-  return (...args: any[]) => {
+  return (...args: unknown[]) => {
     const [value, grads] = valueAndGradImpl(f, o, "grad", args);
     return o.hasAux ? [grads, (value as unknown[])[1]] : grads;
   };
 }
 
 /** `valueAndGrad(f, argnums?)`: `[value, grad]` (with hasAux `[[value, aux], grad]`). */
-export function valueAndGrad(f: (...args: any[]) => any, argnums?: number | readonly number[] | GradOptions): (...args: any[]) => [any, any] {
+export function valueAndGrad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  opts: GradOptions<N> & { hasAux: true },
+): <A extends LooseParams<F>>(...args: A) => NoInfer<[[ValueOf<F>, AuxOf<F>], GradAt<A, N>]>;
+export function valueAndGrad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N | (GradOptions<N> & { hasAux?: false }),
+): <A extends LooseParams<F>>(...args: A) => NoInfer<[ReturnType<F>, GradAt<A, N>]>;
+export function valueAndGrad(f: Fn, argnums?: Argnums | GradOptions): (...args: unknown[]) => [unknown, unknown] {
   const o = gradOpts(argnums);
-  return (...args: any[]) => valueAndGradImpl(f, o, "valueAndGrad", args) as [any, any];
+  return (...args: unknown[]) => valueAndGradImpl(f, o, "valueAndGrad", args);
 }
 
 /** `elementwiseGrad(f, argnums?)`: the gradient of `sum(f(x))` (for elementwise f, the derivative at each point). */
-export function elementwiseGrad(f: (...args: any[]) => any, argnums?: number | readonly number[]): (...args: any[]) => any {
-  return (...args: any[]) => {
+export function elementwiseGrad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N,
+): <A extends LooseParams<F>>(...args: A) => NoInfer<GradAt<A, N>> {
+  const run = (...args: unknown[]): unknown => {
     const [nums, single] = readArgnums(argnums, args.length, "elementwiseGrad");
     const lin = linearize(f, args, nums, "elementwiseGrad");
     const cts = lin.outLeaves.map((l) => onesLike(toTensor(l)));
@@ -159,28 +191,32 @@ export function elementwiseGrad(f: (...args: any[]) => any, argnums?: number | r
     const per = lin.diffArgs.map((a, j) => rebuild(a, g[j]));
     return single ? per[0] : per;
   };
+  return run as <A extends LooseParams<F>>(...args: A) => NoInfer<GradAt<A, N>>;
 }
 
 /**
  * `vjp(f, ...primals)`: `[out, pullback]`; `pullback(cotangent)` (shaped like out) returns one
- * cotangent per primal.
+ * cotangent per primal, each shaped like its primal.
  */
-export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (ct: any) => any[]] {
+export function vjp<F extends Fn, A extends LooseParams<F>>(
+  f: F,
+  ...primals: A
+): [ReturnType<F>, (cotangent: Loose<TangentOf<ReturnType<F>>>) => GradsOf<A>] {
   const argnums = primals.map((_, i) => i);
   const lin = linearize(f, primals, argnums, "vjp");
   const pullback = (ct: unknown): unknown[] => {
-    const [cl] = treeFlatten(ct);
-    if (cl.length !== lin.outLeaves.length)
-      throw new ShapeError(`vjp: the cotangent has ${cl.length} leaves but the output has ${lin.outLeaves.length}`);
+    const cl = flattenLike(ct, lin.outDef, "vjp", "cotangent");
     const cts = cl.map((c, i) => {
       const t = toTensor(c);
       const o = toTensor(lin.outLeaves[i]);
       if (t.shape.length !== o.shape.length || t.shape.some((d, k) => d !== o.shape[k]))
-        throw new ShapeError(`vjp: cotangent shape ${fmtShape(t.shape)} does not match the output shape ${fmtShape(o.shape)}`);
+        throw new ShapeError(
+          `vjp: cotangent ${i} has shape ${fmtShape(t.shape)} but the output leaf has shape ${fmtShape(o.shape)}; they must match`,
+        );
       return t.dtype === o.dtype || !isFloat(o.dtype) ? t : astype(t, o.dtype);
     });
     const g = lin.pullbackLeaves(cts);
     return lin.diffArgs.map((a, j) => rebuild(a, g[j]));
   };
-  return [lin.out, pullback];
+  return [lin.out as ReturnType<F>, pullback as (cotangent: Loose<TangentOf<ReturnType<F>>>) => GradsOf<A>];
 }

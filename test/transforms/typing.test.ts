@@ -1,0 +1,51 @@
+// The transforms' static types (checked by `npx tsc --noEmit -p .`) and the runtime values they
+// describe: numbers in give numbers out, tensors give tensors, pytrees keep their structure.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { np, grad, valueAndGrad, elementwiseGrad, vjp, jvp, jacobian, jacfwd, hessian, hvp, checkGrads, Tensor } from "../../src/index.js";
+import { close } from "./helpers.js";
+
+test("typed results match the runtime values", () => {
+  const S = np.array([[1, 2], [0, 3]]);
+  const quad = (x: Tensor) => np.sum(np.multiply(x, np.matmul(S, x)));
+  const x = np.array([1, -1]);
+  const g: Tensor = grad(quad)(x);
+  close(g, [0, -4]);
+  const t: Tensor = grad((v: Tensor) => np.sum(v))(x);
+  close(t, [1, 1]);
+  const H: Tensor = hessian(quad)(x);
+  close(H, [[2, 2], [2, 6]]);
+  const J: Tensor = jacfwd(grad(quad))(x);
+  close(J, [[2, 2], [2, 6]]);
+  const n: number = grad((v: Tensor) => np.sin(v))(2.0);
+  assert.equal(typeof n, "number");
+  const n2: number = grad(grad((v: Tensor) => np.sin(v)))(2.0);
+  assert.equal(typeof n2, "number");
+  const [a, b]: [Tensor, number] = grad((u: Tensor, w: Tensor) => np.sum(np.multiply(u, w)), [0, 1])(x, 3);
+  close(a, [3, 3]);
+  assert.equal(b, 0);
+  const [[v, aux], gv] = valueAndGrad((u: Tensor) => [np.sum(u), "label"] as const, { hasAux: true })(x);
+  const label: string = aux;
+  assert.equal(label, "label");
+  close(v, 0);
+  close(gv, [1, 1]);
+  const eg: Tensor = elementwiseGrad((u: Tensor) => np.multiply(u, u))(x);
+  close(eg, [2, -2]);
+  const [out, pb] = vjp((p: { w: Tensor; b: Tensor }) => np.add(p.w, p.b), { w: x, b: 1 });
+  const [cts] = pb(np.ones([2]));
+  const wct: Tensor = cts.w;
+  const bct: number = cts.b;
+  close(out, [2, 0]);
+  close(wct, [1, 1]);
+  assert.equal(bct, 2);
+  const [o2, t2] = jvp((u: Tensor) => np.sin(u), [x], [np.ones([2])]);
+  const t3: Tensor = t2;
+  close(o2, [Math.sin(1), -Math.sin(1)]);
+  close(t3, [Math.cos(1), Math.cos(1)]);
+  const h: Tensor = hvp(quad)(x, [1, 0]);
+  close(h, [2, 2]);
+  const jr = jacobian((u: Tensor) => [u, np.sum(u)])(x);
+  close(jr[0], [[1, 0], [0, 1]]);
+  checkGrads(quad)(x);
+  checkGrads(quad)([1, 2]);
+});
