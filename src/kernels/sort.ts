@@ -9,7 +9,7 @@ const RUN = 16;
 /** Lanes at least this long sort by radix (linear time); shorter ones by merge sort. */
 export const RADIX_MIN = 1024;
 /** Partitioned lanes up to this long are fully sorted. */
-const SORT_FULLY = 128;
+const SORT_FULLY = 256;
 
 /**
  * Puts the positions 0..n-1 of `v` in `ix`, stably sorted by value, NaNs last. `tmp` is scratch

@@ -9,6 +9,8 @@ import { arange, linspace } from "../ops/create-range.js";
 import type { LinspaceOptions } from "../ops/create-range.js";
 import { eye, identity } from "../ops/create-eye.js";
 import type { EyeOptions } from "../ops/create-eye.js";
+import { logspace, geomspace } from "./create-space.js";
+import type { LogspaceOptions, GeomspaceOptions } from "./create-space.js";
 import { copy } from "../ops/misc.js";
 import { astype } from "../ops/cast.js";
 import { stack } from "../ops/join.js";
@@ -16,8 +18,8 @@ import { reshape } from "../ops/shape.js";
 // NumPy-style String(x) and console.log(x) for every tensor.
 import "../tensor/print.js";
 
-export { full, zeros, ones, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye, identity };
-export type { ShapeLike, DTypeArg, LinspaceOptions, EyeOptions };
+export { full, zeros, ones, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, logspace, geomspace, eye, identity };
+export type { ShapeLike, DTypeArg, LinspaceOptions, LogspaceOptions, GeomspaceOptions, EyeOptions };
 
 export interface ArrayOptions {
   dtype?: DType;

@@ -39,6 +39,7 @@ export function arange(start: number, stop?: number | DTypeArg, step?: number | 
   const out: DType = dt ?? (nums.every((v) => Number.isInteger(v) && Math.abs(v) <= 2147483647) ? "int32" : "float64");
   const n = Math.max(0, Math.ceil((hi - lo) / st));
   if (n > 2 ** 31) throw new ArgumentError(`arange: ${n} elements is too many; check start, stop and step`);
+  if (out === "bool" && n > 2) throw new ArgumentError(`arange: a bool range holds at most 2 values (False, True), got ${n}`);
   const buf = allocArray(out, n);
   // NumPy fills the first two values, then extends with the difference they actually have
   // (in the output dtype), which is what makes its float results what they are.

@@ -61,7 +61,7 @@ function clipImpl(args: Arg[], p: ClipParams): Tensor {
  * where the output equals that bound (the upper one when both are equal), so the three masks
  * partition the output.
  */
-function clipMask(ans: Tensor, args: Arg[], p: ClipParams, i: number): Tensor | null {
+function clipMask(ans: Tensor, args: Arg[], p: ClipParams, i: number): Tensor {
   const lo = p.lo ? args[1] : null;
   const hi = p.hi ? args[p.lo ? 2 : 1] : null;
   if (i === 0) {
@@ -76,8 +76,8 @@ function clipMask(ans: Tensor, args: Arg[], p: ClipParams, i: number): Tensor | 
 const clipPrim = definePrimitive<ClipParams>({
   name: "clip",
   impl: clipImpl,
-  vjp: (g, ans, args, p, i) => unbroadcast(where(clipMask(ans, args, p, i) as Tensor, g, 0), args[i]),
-  jvp: (t, ans, args, p, i) => fitTangent(where(clipMask(ans, args, p, i) as Tensor, t, 0), ans),
+  vjp: (g, ans, args, p, i) => unbroadcast(where(clipMask(ans, args, p, i), g, 0), args[i]),
+  jvp: (t, ans, args, p, i) => fitTangent(where(clipMask(ans, args, p, i), t, 0), ans),
 });
 
 export interface ClipOptions {

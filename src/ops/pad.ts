@@ -38,6 +38,21 @@ export interface PadOptions {
 
 const MODES: readonly PadMode[] = ["constant", "edge", "linear_ramp", "maximum", "mean", "median", "minimum", "reflect", "symmetric", "wrap", "empty"];
 
+const STAT = ["statLength"];
+const ALLOWED: Record<PadMode, readonly string[]> = {
+  constant: ["constantValues"],
+  edge: [],
+  linear_ramp: ["endValues"],
+  maximum: STAT,
+  mean: STAT,
+  median: STAT,
+  minimum: STAT,
+  reflect: ["reflectType"],
+  symmetric: ["reflectType"],
+  wrap: [],
+  empty: [],
+};
+
 interface ConstantParams {
   widths: [number, number][];
   values: [number, number][];
@@ -88,6 +103,10 @@ export function pad(array: ArrayLike, padWidth: PairSpec<number>, mode?: PadMode
   const o: PadOptions = isOptions(mode) ? (mode as PadOptions) : { ...options, mode: (mode as PadMode | undefined) ?? options?.mode };
   const m = o.mode ?? "constant";
   if (!MODES.includes(m)) throw new ArgumentError(`pad: unknown mode ${JSON.stringify(m)}; use one of ${MODES.join(", ")}`);
+  const allowed = ALLOWED[m];
+  for (const key of ["constantValues", "endValues", "statLength", "reflectType"] as const)
+    if (o[key] !== undefined && !allowed.includes(key))
+      throw new ArgumentError(`pad: option ${key} does not apply to mode "${m}"${allowed.length ? `; it takes ${allowed.join(", ")}` : ""}`);
   const x = toTensor(toArg(array));
   if (x.ndim === 0) return x;
   const widths = padWidths(padWidth, x.ndim);

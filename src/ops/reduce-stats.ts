@@ -1,20 +1,20 @@
 import { Tensor, fromBuffer } from "../tensor/tensor.js";
-import { shapeSize } from "../tensor/shape.js";
-import { squaredDeviationsRun } from "../kernels/reduce.js";
-import { reduceInto } from "./reduce-plan.js";
 import { ArrayLike } from "../tensor/create.js";
 import { DType, allocArray, isFloat } from "../tensor/dtype.js";
+import { shapeSize } from "../tensor/shape.js";
 import { ArgumentError } from "../errors.js";
 import { Arg, definePrimitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
+import { squaredDeviationsRun } from "../kernels/reduce.js";
 import { dtypeOf, shapeOf, toArg, toTensor } from "./args.js";
 import { astype } from "./cast.js";
 import { divide, equal, multiply, subtract } from "./arith.js";
 import { where } from "./where.js";
-import { prod } from "./reduce-prod.js";
 import {
   Axis, ReduceOptions, ReduceParams, expandReduced, mergeReduceArgs, paramsOf, reducedCount, reducedShape, sum, withDtype,
 } from "./reduce.js";
+import { reduceInto } from "./reduce-plan.js";
+import { prod } from "./reduce-prod.js";
 
 export interface VarOptions extends ReduceOptions {
   /** Delta degrees of freedom: the divisor is N - ddof (0 by default). */

@@ -104,14 +104,17 @@ export function reductionRuns(x: Tensor, axes: readonly number[]): [TypedArray, 
   return [tmp, 0, outer, m];
 }
 
-/** A reduction kernel over concrete `x`: `run` reduces one contiguous run to a number. */
+/**
+ * A reduction kernel over concrete `x`: `run` reduces one contiguous run (in C order) to a
+ * number. Prefer `reduceStrided` with a strided run, which never gathers.
+ */
 export function reduceKernel(x: Arg, p: ReduceParams, dt: DType, run: (a: TypedArray, off: number, n: number) => number): Tensor {
   return reduceStrided(x, p, dt, (a, off, n, s) => {
     if (s === 1 || n <= 1) return run(a, off, n);
-    const tmp = allocArray(dt === "bool" || dt === "int32" ? "float64" : dt, n);
+    const tmp = new Float64Array(n);
     for (let i = 0, q = off; i < n; i++, q += s) tmp[i] = a[q];
     return run(tmp, 0, n);
-  });
+  }, false);
 }
 
 /**

@@ -130,8 +130,9 @@ const argpartitionPrim = definePrimitive<{ axis: number; kth: number[] }>({
 });
 
 /**
- * `np.argpartition(a, kth, axis = -1)`: positions that put the kth smallest value of each lane
- * at index kth, smaller ones before and larger ones after (in no particular order).
+ * `np.argpartition(a, kth, axis = -1)` (or `{axis}`; kth an integer or a list): positions that put
+ * the kth smallest value of each lane at index kth, smaller ones before and larger ones after.
+ * The order within each side is unspecified (lanes of up to 256 values come out fully sorted).
  */
 export function argpartition(a: ArrayLike, kth: number | readonly number[] | Tensor, axis?: number | null | PartitionOptions): Tensor {
   const [x, ax, ks] = readPartitionArgs(a, kth, axis, "argpartition");

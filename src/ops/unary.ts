@@ -28,11 +28,13 @@ export const tan = unaryOp("tan", Math.tan, {
   vjp: (g, _ans, x) => divide(g, square(cos(x))),
 });
 
+/** `np.arcsin(x)`: in [-pi/2, pi/2]; NaN outside [-1, 1]. */
 export const arcsin = unaryOp("arcsin", Math.asin, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, sqrt(subtract(1, square(x)))),
 });
 
+/** `np.arccos(x)`: in [0, pi]; NaN outside [-1, 1]. */
 export const arccos = unaryOp("arccos", Math.acos, {
   out: "float",
   vjp: (g, _ans, x) => negative(divide(g, sqrt(subtract(1, square(x))))),
@@ -63,11 +65,13 @@ export const arcsinh = unaryOp("arcsinh", Math.asinh, {
   vjp: (g, _ans, x) => divide(g, sqrt(add(square(x), 1))),
 });
 
+/** `np.arccosh(x)`: NaN below 1. */
 export const arccosh = unaryOp("arccosh", Math.acosh, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, sqrt(subtract(square(x), 1))),
 });
 
+/** `np.arctanh(x)`: infinite at +-1, NaN outside [-1, 1]. */
 export const arctanh = unaryOp("arctanh", Math.atanh, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, subtract(1, square(x))),
@@ -78,16 +82,19 @@ export const exp = unaryOp("exp", Math.exp, {
   vjp: (g, ans) => multiply(g, ans),
 });
 
+/** `np.exp2(x)`: 2 ** x. */
 export const exp2 = unaryOp("exp2", (x) => Math.pow(2, x), {
   out: "float",
   vjp: (g, ans) => multiply(g, multiply(ans, Math.LN2)),
 });
 
+/** `np.expm1(x)`: exp(x) - 1, accurate near 0. */
 export const expm1 = unaryOp("expm1", Math.expm1, {
   out: "float",
   vjp: (g, ans) => multiply(g, add(ans, 1)),
 });
 
+/** `np.log(x)`: natural logarithm; -inf at 0, NaN below. */
 export const log = unaryOp("log", Math.log, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, x),
@@ -103,11 +110,13 @@ export const log10 = unaryOp("log10", Math.log10, {
   vjp: (g, _ans, x) => divide(g, multiply(x, Math.LN10)),
 });
 
+/** `np.log1p(x)`: log(1 + x), accurate near 0. */
 export const log1p = unaryOp("log1p", Math.log1p, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, add(x, 1)),
 });
 
+/** `np.sqrt(x)`: NaN for negative x (chainrule has no complex results). */
 export const sqrt = unaryOp("sqrt", Math.sqrt, {
   out: "float",
   vjp: (g, ans) => divide(multiply(g, 0.5), ans),

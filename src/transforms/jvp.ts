@@ -8,7 +8,7 @@ import { zerosLike } from "../ops/fill.js";
 import { toTensor } from "../ops/args.js";
 import { flattenLike, readDiffArg } from "./inputs.js";
 import { asCall } from "./types.js";
-import type { Fn, LooseParams, TangentOf } from "./types.js";
+import type { Fn, TangentOf } from "./types.js";
 
 /** Pushes tangents (per primal, per leaf) through `f`; returns output leaves and their tangents. */
 export function pushForward(
@@ -59,7 +59,7 @@ export function pushForward(
  */
 export function jvp<F extends Fn>(
   f: F,
-  primals: Readonly<LooseParams<F>>,
+  primals: readonly unknown[],
   tangents: readonly unknown[],
 ): [ReturnType<F>, TangentOf<ReturnType<F>>] {
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length)

@@ -37,7 +37,7 @@ export type Loose<T> =
           : T;
 
 /** The transformed function's parameters. */
-export type LooseParams<F extends Fn> = Loose<Parameters<F>> & unknown[];
+export type LooseParams<F extends Fn> = Extract<Loose<Parameters<F>>, unknown[]>;
 
 /**
  * The derivative's type for an argument of type A: a number for a number, a tensor for a

@@ -27,6 +27,18 @@ const binary = (prim: string, f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b:
 });
 
 export const cases: GradCase[] = [
+  binary("add", np.add, A, np.array([[0.5], [-1]]), "broadcast (2,3) with (2,1)"),
+  binary("subtract", np.subtract, B, A, "broadcast (3,) with (2,3)"),
+  { prim: "multiply", label: "array times JS number", f: (a) => np.multiply(a, 2.5), args: [A] },
+  binary("divide", np.divide, A, POSB),
+  unary("negative", np.negative, A),
+  { prim: "power", label: "JS number exponent", f: (a) => np.power(a, 3), args: [A] },
+  binary("power", np.power, POS, B, "positive base, broadcast exponent"),
+  binary("equal", (a, b) => masked(np.equal(a, b), a), A, A, "nondiff factor"),
+  unary("sin", np.sin, A),
+  unary("cos", np.cos, A),
+  unary("exp", np.exp, A),
+  unary("log", np.log, POS, "positive"),
   unary("tan", np.tan, U),
   unary("arcsin", np.arcsin, U),
   unary("arccos", np.arccos, U),

@@ -83,6 +83,11 @@ add("argsort", [x234], {"axis": 0, "kind": "stable"})
 add("sort", [i34], {"axis": 0})
 add("sort", [x34.astype(np.float32)], {"axis": -1})
 
+# NumPy's (vectorized) partition sorts lanes of up to 256 elements outright; chainrule does too.
+add("partition", [r(40), 7])
+add("partition", [r(5, 30), 20], {"axis": -1})
+add("partition", [r(30, 3), -4], {"axis": 0})
+
 a = np.array([-2.0, -1.0, -1.0, 0.5, 3.0, 3.0, 7.0, np.nan])
 for side in ["left", "right"]:
     add("searchsorted", [a, np.array([[-5.0, -1.0, 3.0], [7.0, 9.0, np.nan]])], {"side": side})

@@ -74,6 +74,7 @@ test("pad by hand: widths in every form", () => {
   assert.throws(() => np.pad(x, 1, "bogus" as never), ArgumentError);
   assert.throws(() => np.pad(np.zeros([0, 2]), 1, "edge"), ShapeError);
   assert.throws(() => np.pad(x, 1, { mode: "mean", statLength: 0 }), ArgumentError);
+  assert.throws(() => np.pad(x, 1, { mode: "edge", constantValues: 3 }), ArgumentError);
 });
 
 test("sort, argsort: stable, NaN last, any axis, dtype kept", () => {

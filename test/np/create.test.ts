@@ -1,7 +1,7 @@
 // Creation functions: values worked out by hand from NumPy's definitions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, grad, jvp, vjp, Tensor, ShapeError, ArgumentError, DTypeError } from "../../src/index.js";
+import { np, grad, jvp, vjp, checkGrads, Tensor, ShapeError, ArgumentError, DTypeError } from "../../src/index.js";
 
 function close(got: Tensor, want: number[], tol = 1e-12): void {
   const g = Array.from(got.toTypedArray());
@@ -164,4 +164,32 @@ test("eye and identity", () => {
   assert.equal(np.identity(3).dtype, "float64");
   assert.deepEqual(np.identity(2, "bool").toArray(), [[true, false], [false, true]]);
   assert.throws(() => np.eye(-1), ArgumentError);
+});
+
+test("logspace and geomspace", () => {
+  close(np.logspace(0, 3, 4), [1, 10, 100, 1000]);
+  close(np.logspace(1, 2, 3, { base: 4 }), [4, 8, 16]);
+  close(np.logspace(0, 2, 2, { endpoint: false }), [1, 10]);
+  close(np.logspace([0, 1], [1, 2], 2, { base: [10, 2], axis: 1 }), [1, 10, 2, 4]);
+  close(np.geomspace(1, 1000, 4), [1, 10, 100, 1000]);
+  close(np.geomspace(-1, -1e4, 5), [-1, -10, -100, -1000, -1e4]);
+  close(np.geomspace(2, 32, 4, { endpoint: false }), [2, 4, 8, 16]);
+  assert.deepEqual(np.geomspace([1, -2], [100, -200], 3, { axis: 1 }).shape, [2, 3]);
+  assert.equal(np.geomspace(np.array(1, "float32"), 8, 4).dtype, "float32");
+  assert.throws(() => np.geomspace(0, 1, 3), ArgumentError);
+  // geomspace(a, b, 3) = [a, sqrt(a b), b]: d/da of the sum is 1 + sqrt(b/a)/2, d/db is 1 + sqrt(a/b)/2.
+  const [ga, gb] = grad((a: Tensor, b: Tensor) => np.sum(np.geomspace(a, b, 3)), [0, 1])(np.array(1), np.array(4)) as Tensor[];
+  assert.ok(Math.abs(ga.item() - 2) < 1e-12);
+  assert.ok(Math.abs(gb.item() - 1.25) < 1e-12);
+  // logspace(0, s, 3) = [1, 10^(s/2), 10^s]: the derivative is ln 10 (10^(s/2) / 2 + 10^s).
+  const gs = grad((s: Tensor) => np.sum(np.logspace(0, s, 3)))(np.array(2)).item();
+  assert.ok(Math.abs(gs - Math.LN10 * (10 / 2 + 100)) < 1e-10);
+});
+
+test("composite creation functions pass checkGrads to second order", () => {
+  const opts = { order: 2, modes: ["fwd", "rev"] as ("fwd" | "rev")[] };
+  checkGrads((v: Tensor) => np.full([2, 3], v), opts)(np.array([0.3, -0.2, 0.7]));
+  checkGrads((a: Tensor, b: Tensor) => np.array([[a, b], [np.multiply(a, b), 2]]), opts)(np.array(0.4), np.array(-1.3));
+  checkGrads((a: Tensor, b: Tensor) => np.geomspace(a, b, 4), opts)(np.array([1.5, 2]), np.array(5));
+  checkGrads((a: Tensor, b: Tensor) => np.logspace(a, b, 4, { base: 3 }), opts)(np.array([0.2, -0.1]), np.array(0.5));
 });

@@ -98,7 +98,7 @@ test("vjp: several primals, one cotangent per primal; cotangent errors are Shape
   assert.throws(() => pb(np.ones([3])), (e: unknown) => e instanceof ShapeError && /\(3,\)/.test(e.message) && /\(2,\)/.test(e.message));
   assert.throws(() => pb([np.ones([2]), np.ones([2])] as unknown as Tensor), ShapeError);
   const [, pb2] = vjp((a: Tensor) => [a, { s: np.sum(a) }], np.array([1, 2]));
-  assert.throws(() => pb2([np.ones([2]), { t: 1 }]), (e: unknown) => e instanceof ShapeError && /keys \{s\}/.test(e.message));
+  assert.throws(() => pb2([np.ones([2]), { t: 1 }] as unknown as Parameters<typeof pb2>[0]), (e: unknown) => e instanceof ShapeError && /keys \{s\}/.test(e.message));
 });
 
 test("jvp: tangents per primal, pytrees, numbers", () => {

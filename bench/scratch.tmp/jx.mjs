@@ -1,0 +1,11 @@
+if (typeof globalThis.Float16Array === "undefined") globalThis.Float16Array = class Float16Array { constructor() { throw new Error("float16 unsupported on Node 20"); } };
+import * as jax from "@jax-js/jax";
+console.log(Object.keys(jax));
+const { numpy: np, grad, valueAndGrad, jit, init, defaultDevice } = jax;
+console.log(await init("wasm"));
+console.log(defaultDevice());
+const x = np.array(new Float32Array([1,2,3]));
+const g = grad((x) => np.sum(np.sin(x)));
+console.log(g(x).js());
+const x64 = np.array(new Float64Array([1,2,3]), {dtype: np.float64});
+console.log(x64.dtype, grad((x) => np.sum(np.sin(x)))(x64).js());
