@@ -4,7 +4,7 @@ import { DType } from "../tensor/dtype.js";
 import { ArgumentError } from "../errors.js";
 import { requiresGradLeaf } from "../core/imperative.js";
 import { full, zeros, ones, empty, zerosLike, onesLike, fullLike, emptyLike, readDtype } from "../ops/fill.js";
-import type { ShapeLike, DTypeArg } from "../ops/fill.js";
+import type { ShapeLike, DTypeArg, LikeOptions } from "../ops/fill.js";
 import { arange, linspace } from "../ops/create-range.js";
 import type { LinspaceOptions } from "../ops/create-range.js";
 import { eye, identity } from "../ops/create-eye.js";
@@ -19,7 +19,7 @@ import { reshape } from "../ops/shape.js";
 import "../tensor/print.js";
 
 export { full, zeros, ones, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, logspace, geomspace, eye, identity };
-export type { ShapeLike, DTypeArg, LinspaceOptions, LogspaceOptions, GeomspaceOptions, EyeOptions };
+export type { ShapeLike, DTypeArg, LikeOptions, LinspaceOptions, LogspaceOptions, GeomspaceOptions, EyeOptions };
 
 export interface ArrayOptions {
   dtype?: DType;

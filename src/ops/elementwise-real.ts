@@ -18,15 +18,11 @@ export const abs = unaryOp("abs", Math.abs, {
   vjp: (g, _ans, x) => multiply(g, sign(x)),
 });
 
-const fabsOp = unaryOp("fabs", Math.abs, {
+/** `np.fabs(x)`: absolute value as a float (int32 gives float64). */
+export const fabs = unaryOp("fabs", Math.abs, {
   out: "float",
   vjp: (g, _ans, x) => multiply(g, sign(x)),
 });
-
-/** `np.fabs(x)`: absolute value as a float (int32 gives float64). */
-export function fabs(x: ArrayLike): Tensor {
-  return fabsOp(toArg(x));
-}
 
 /** `np.real(x)`: the real part, x itself for real dtypes. */
 export const real = unaryOp("real", (x) => x, { out: "same", vjp: (g) => g });

@@ -3,6 +3,7 @@ import { ArrayLike } from "../tensor/create.js";
 import { DType, allocArray, castValue, isDType } from "../tensor/dtype.js";
 import { broadcastShapes, shapeSize, shapesEqual } from "../tensor/shape.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
+import { Arg } from "../core/primitive.js";
 import { dtypeOf, shapeOf, toArg } from "./args.js";
 import { astype } from "./cast.js";
 import { broadcastTo } from "./shape.js";
@@ -78,30 +79,44 @@ export function empty(shape: ShapeLike, dtype?: DTypeArg): Tensor {
   return filled(readShape(shape, "empty"), 0, readDtype(dtype, "empty") ?? "float64");
 }
 
+/** Options of the *Like functions: NumPy's `dtype` and `shape` overrides. */
+export interface LikeOptions {
+  dtype?: DType;
+  shape?: ShapeLike;
+}
+
+function likeShape(a: Arg, o: DType | LikeOptions | undefined, op: string): number[] {
+  const s = o !== null && typeof o === "object" ? o.shape : undefined;
+  return s === undefined ? shapeOf(a) : readShape(s, op);
+}
+
 // The *Like functions read only the shape and dtype of `x`: the result is a constant even
 // when `x` is traced (its derivative with respect to x is zero, as in autograd).
 
-export function zerosLike(x: ArrayLike, dtype?: DTypeArg): Tensor {
+/** `np.zerosLike(x, dtype? | {dtype, shape})`. */
+export function zerosLike(x: ArrayLike, dtype?: DType | LikeOptions): Tensor {
   const a = toArg(x);
-  return filled(shapeOf(a), 0, readDtype(dtype, "zerosLike") ?? dtypeOf(a));
+  return filled(likeShape(a, dtype, "zerosLike"), 0, readDtype(dtype, "zerosLike") ?? dtypeOf(a));
 }
 
-export function onesLike(x: ArrayLike, dtype?: DTypeArg): Tensor {
+/** `np.onesLike(x, dtype? | {dtype, shape})`. */
+export function onesLike(x: ArrayLike, dtype?: DType | LikeOptions): Tensor {
   const a = toArg(x);
-  return filled(shapeOf(a), 1, readDtype(dtype, "onesLike") ?? dtypeOf(a));
+  return filled(likeShape(a, dtype, "onesLike"), 1, readDtype(dtype, "onesLike") ?? dtypeOf(a));
 }
 
-/** `np.emptyLike(x, dtype?)`: zeros of x's shape and dtype. */
-export function emptyLike(x: ArrayLike, dtype?: DTypeArg): Tensor {
+/** `np.emptyLike(x, dtype? | {dtype, shape})`: zeros (chainrule has no uninitialized memory). */
+export function emptyLike(x: ArrayLike, dtype?: DType | LikeOptions): Tensor {
   const a = toArg(x);
-  return filled(shapeOf(a), 0, readDtype(dtype, "emptyLike") ?? dtypeOf(a));
+  return filled(likeShape(a, dtype, "emptyLike"), 0, readDtype(dtype, "emptyLike") ?? dtypeOf(a));
 }
 
 /**
- * `np.fullLike(x, fillValue, dtype?)`: x's shape and dtype (the fill value is cast to it, so an
- * int32 x truncates 7.9 to 7, as NumPy). Differentiable in a traced fill value, not in x.
+ * `np.fullLike(x, fillValue, dtype? | {dtype, shape})`: x's shape and dtype (the fill value is
+ * cast to it, so an int32 x truncates 7.9 to 7, as NumPy). Differentiable in a traced fill
+ * value, not in x.
  */
-export function fullLike(x: ArrayLike, fillValue: ArrayLike, dtype?: DTypeArg): Tensor {
+export function fullLike(x: ArrayLike, fillValue: ArrayLike, dtype?: DType | LikeOptions): Tensor {
   const a = toArg(x);
-  return full(shapeOf(a), fillValue, readDtype(dtype, "fullLike") ?? dtypeOf(a));
+  return full(likeShape(a, dtype, "fullLike"), fillValue, readDtype(dtype, "fullLike") ?? dtypeOf(a));
 }

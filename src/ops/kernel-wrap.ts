@@ -1,7 +1,7 @@
 import { Tensor, copyStridedInto, fromBuffer, scalarTensor } from "../tensor/tensor.js";
 import { DType, TypedArray, allocArray, castValue, floatResult } from "../tensor/dtype.js";
 import { broadcastShapes, shapeSize } from "../tensor/shape.js";
-import { Fn1, Fn2, map1Contig, map1InPlace, map2Strided } from "../kernels/elementwise.js";
+import { Fn1, Fn2, map1Contig, map1InPlace, map2Contig, map2Strided } from "../kernels/elementwise.js";
 import { Arg } from "../core/primitive.js";
 import { resultDtype } from "./args.js";
 
@@ -51,12 +51,7 @@ export function sameShapeKernel(a: Tensor, b: Tensor, dt: DType, fn0: Fn2): Tens
   const fn = dt === "bool" ? boolify(fn0) : fn0;
   const n = a.size;
   const dst = allocArray(dt, n);
-  const x = a.buffer();
-  const y = b.buffer();
-  const oa = a.offset;
-  const ob = b.offset;
-  if (oa === 0 && ob === 0) for (let i = 0; i < n; i++) dst[i] = fn(x[i], y[i]);
-  else for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]);
+  map2Contig(fn, a.buffer(), a.offset, b.buffer(), b.offset, n, dst);
   return fromBuffer(dst, a.shape, dt);
 }
 
@@ -66,8 +61,15 @@ export function sameShapeKernel(a: Tensor, b: Tensor, dt: DType, fn0: Fn2): Tens
  */
 /** bool outputs store truth values (NumPy: True + True is True). */
 function boolify(fn: Fn2): Fn2 {
-  return (x, y) => (fn(x, y) !== 0 ? 1 : 0);
+  let w = boolified.get(fn);
+  if (w === undefined) {
+    w = (x, y) => (fn(x, y) !== 0 ? 1 : 0);
+    boolified.set(fn, w);
+  }
+  return w;
 }
+// One wrapper per function, so the kernels' per-function loops (kernels/elementwise.ts) apply.
+const boolified = new WeakMap<Fn2, Fn2>();
 
 export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn0: Fn2, op: string): Tensor {
   const fn = dt === "bool" ? boolify(fn0) : fn0;

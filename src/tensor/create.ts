@@ -55,6 +55,10 @@ export function fromNested(data: unknown, dtype?: DType, op = "array"): Tensor {
       } else if (typeof d === "boolean") {
         sawBool = true;
         flat.push(d ? 1 : 0);
+      } else if (d instanceof Tensor && d.ndim === 0) {
+        flat.push(d.item());
+        if (d.dtype === "bool") sawBool = true;
+        else sawNumber = true;
       } else throw new ArgumentError(`${op}: ragged or non-numeric data (got ${typeof d} at depth ${dim})`);
       return;
     }

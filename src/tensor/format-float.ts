@@ -188,14 +188,15 @@ export function formatScientific(x: number, o: FloatFormatOptions = {}): string 
 }
 
 /**
- * A float as Python prints a scalar (NumPy's str of a 0-d float): shortest digits, positional
- * with at least one fraction digit in [1e-4, 1e16), else scientific with a two-digit exponent.
+ * A float as NumPy prints a scalar (str of a 0-d float): shortest digits, positional with at
+ * least one fraction digit in [1e-4, 1e16) (float64, as Python) or [1e-4, 1e6) (float32, whose
+ * digits run out sooner), else scientific with a two-digit exponent.
  */
 export function formatScalarFloat(x: number, float32: boolean): string {
   if (x !== x) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   const a = Math.abs(x);
-  if (a === 0 || (a >= 1e-4 && a < 1e16)) return formatPositional(x, { trim: "0", float32 });
+  if (a === 0 || (a >= 1e-4 && a < (float32 ? 1e6 : 1e16))) return formatPositional(x, { trim: "0", float32 });
   return formatScientific(x, { trim: "-", float32 });
 }

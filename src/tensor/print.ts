@@ -63,8 +63,13 @@ function floatFormatter(vals: number[], float32: boolean): FormatFn {
     if (a > nonzeroMax) nonzeroMax = a;
     if (a < nonzeroMin) nonzeroMin = a;
   }
+  // NumPy switches to scientific notation past 10^min(8, digits the dtype holds): 1e8 for
+  // float64, 1e6 for float32. It compares in the array's dtype, so float32 rounds the limits.
+  const r = float32 ? Math.fround : (v: number) => v;
   const exp =
-    nonzeroMax > 0 && (nonzeroMax >= 1e8 || (!o.suppress && (nonzeroMin < 1e-4 || nonzeroMax / nonzeroMin > 1e3)));
+    nonzeroMax > 0 &&
+    (nonzeroMax >= (float32 ? 1e6 : 1e8) ||
+      (!o.suppress && (nonzeroMin < r(1e-4) || r(nonzeroMax / nonzeroMin) > 1e3)));
   // Scientific: every mantissa gets as many digits as the longest needs, every exponent as many
   // digits as the widest. Positional: values keep their own digits, padded to line up the points.
   let precision = 0;

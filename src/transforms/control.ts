@@ -4,9 +4,8 @@ import { ArgumentError } from "../errors.js";
 import { Primitive, definePrimitive } from "../core/primitive.js";
 import { bind, bind1 } from "../core/trace.js";
 import { toArg, toTensor } from "../ops/args.js";
-import { vjp } from "./vjp.js";
-import { jvp } from "./jvp.js";
-import { zerosLike } from "../ops/fill.js";
+import { cachedVjp, pullbackAll, pushOne } from "./recompute.js";
+import type { LooseParams } from "./types.js";
 
 const stopGradientPrim = definePrimitive<undefined>({
   name: "stop_gradient",
@@ -21,24 +20,23 @@ export function stopGradient(x: ArrayLike): Tensor {
 
 /**
  * `checkpoint(f)`: the same function, but reverse mode stores only its inputs and recomputes
- * its inside during the backward pass (memory for time). `f` takes and returns tensors.
+ * its inside during the backward pass (memory for time). `f` takes tensors (integer ones are
+ * held fixed) and returns one tensor; derivatives of any order go through.
  */
-export function checkpoint(f: (...args: Tensor[]) => Tensor): (...args: ArrayLike[]) => Tensor {
+export function checkpoint<F extends (...args: Tensor[]) => Tensor>(f: F): (...args: LooseParams<F>) => Tensor {
+  const fn = f as (...args: Tensor[]) => Tensor;
   const prim = new Primitive<undefined>(
     {
       name: `checkpoint(${f.name || "f"})`,
       impl: (args) => {
-        const r = f(...args.map((a) => toTensor(a)));
-        if (!(r instanceof Tensor)) throw new ArgumentError("checkpoint: the function must return a single Tensor");
+        const r = fn(...args.map((a) => toTensor(a)));
+        if (!(r instanceof Tensor)) throw new ArgumentError(`checkpoint(${f.name || "f"}): the function must return a single Tensor, got ${typeof r}`);
         return r;
       },
-      vjp: (g, _ans, args, _p, i) => vjp((...xs: Tensor[]) => f(...xs), ...args.map((a) => toTensor(a)))[1](g)[i] as Tensor,
-      jvp: (t, _ans, args, _p, i) => {
-        const ts = args.map((a, k) => (k === i ? t : zerosLike(toTensor(a))));
-        return jvp((...xs: Tensor[]) => f(...xs), args.map((a) => toTensor(a)), ts)[1] as Tensor;
-      },
+      vjp: cachedVjp((g, _ans, args) => pullbackAll(fn, args, g)),
+      jvp: (t, _ans, args, _p, i) => pushOne(fn, args, i, t),
     },
     true,
   );
-  return (...args: ArrayLike[]) => bind(prim, args.map((a) => toArg(a)), undefined);
+  return (...args: LooseParams<F>) => bind(prim, (args as ArrayLike[]).map((a) => toArg(a)), undefined);
 }

@@ -11,7 +11,11 @@ export function readArgnums(argnums: number | readonly number[] | undefined, nar
   for (const k of list)
     if (!Number.isInteger(k) || k < -nargs || k >= nargs)
       throw new ArgumentError(`${op}: argnums ${JSON.stringify(argnums)} out of range for a call with ${nargs} argument(s)`);
-  return [list.map((k) => (k < 0 ? k + nargs : k)), single];
+  const norm = list.map((k) => (k < 0 ? k + nargs : k));
+  for (let i = 0; i < norm.length; i++)
+    if (norm.indexOf(norm[i]) !== i)
+      throw new ArgumentError(`${op}: argnums ${JSON.stringify(argnums)} names argument ${norm[i]} twice; list each argument once`);
+  return [norm, single];
 }
 
 /**

@@ -100,7 +100,9 @@ export type JacobianFunction<F extends Fn, N> = <A extends LooseParams<F>>(...ar
  * (pytrees nest the same way: output structure outside, input structure inside). Reverse mode
  * (default) runs one pullback per output element; forward mode one push per input element.
  */
-export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, opts?: N | JacobianOptions<N>): JacobianFunction<F, N> {
+export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, opts: JacobianOptions<N>): JacobianFunction<F, N>;
+export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, argnums?: N): JacobianFunction<F, N>;
+export function jacobian(f: Fn, opts?: Argnums | JacobianOptions): JacobianFunction<Fn, Argnums> {
   const o = jacOpts(opts);
   const mode = o.mode ?? "rev";
   if (mode !== "rev" && mode !== "fwd") throw new ArgumentError(`jacobian: mode must be "rev" or "fwd", got ${JSON.stringify(mode)}`);
@@ -108,7 +110,7 @@ export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, opts?:
     const [argnums, single] = readArgnums(o.argnums, args.length, "jacobian");
     return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
   };
-  return run as JacobianFunction<F, N>;
+  return run as JacobianFunction<Fn, Argnums>;
 }
 
 /** `jacrev(f, argnums?)`: the Jacobian in reverse mode (cheaper for few outputs). */

@@ -55,7 +55,8 @@ export function pushForward(
 
 /**
  * `jvp(f, primals, tangents)`: `[out, tangentOut]` in forward mode; one tangent per primal, each
- * with its primal's structure and shapes.
+ * with its primal's structure and shapes. (Primals are not checked against f's parameter types:
+ * see vjp.)
  */
 export function jvp<F extends Fn>(
   f: F,

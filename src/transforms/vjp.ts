@@ -154,7 +154,11 @@ export function grad<F extends Fn, const N extends Argnums = 0>(
 ): <A extends LooseParams<F>>(...args: A) => NoInfer<[GradAt<A, N>, AuxOf<F>]>;
 export function grad<F extends Fn, const N extends Argnums = 0>(
   f: F,
-  argnums?: N | (GradOptions<N> & { hasAux?: false }),
+  opts: GradOptions<N> & { hasAux?: false },
+): <A extends LooseParams<F>>(...args: A) => NoInfer<GradAt<A, N>>;
+export function grad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N,
 ): <A extends LooseParams<F>>(...args: A) => NoInfer<GradAt<A, N>>;
 export function grad(f: Fn, argnums?: Argnums | GradOptions): (...args: unknown[]) => unknown {
   const o = gradOpts(argnums);
@@ -171,7 +175,11 @@ export function valueAndGrad<F extends Fn, const N extends Argnums = 0>(
 ): <A extends LooseParams<F>>(...args: A) => NoInfer<[[ValueOf<F>, AuxOf<F>], GradAt<A, N>]>;
 export function valueAndGrad<F extends Fn, const N extends Argnums = 0>(
   f: F,
-  argnums?: N | (GradOptions<N> & { hasAux?: false }),
+  opts: GradOptions<N> & { hasAux?: false },
+): <A extends LooseParams<F>>(...args: A) => NoInfer<[ReturnType<F>, GradAt<A, N>]>;
+export function valueAndGrad<F extends Fn, const N extends Argnums = 0>(
+  f: F,
+  argnums?: N,
 ): <A extends LooseParams<F>>(...args: A) => NoInfer<[ReturnType<F>, GradAt<A, N>]>;
 export function valueAndGrad(f: Fn, argnums?: Argnums | GradOptions): (...args: unknown[]) => [unknown, unknown] {
   const o = gradOpts(argnums);
@@ -196,14 +204,16 @@ export function elementwiseGrad<F extends Fn, const N extends Argnums = 0>(
 
 /**
  * `vjp(f, ...primals)`: `[out, pullback]`; `pullback(cotangent)` (shaped like out) returns one
- * cotangent per primal, each shaped like its primal.
+ * cotangent per primal, each shaped like its primal. (The primals are not checked against f's
+ * parameter types: doing so would make TypeScript fix f's type too early when f is itself a
+ * transformed function, as in `vjp(grad(f), x)`.)
  */
-export function vjp<F extends Fn, A extends LooseParams<F>>(
+export function vjp<F extends Fn, A extends readonly unknown[]>(
   f: F,
   ...primals: A
 ): [ReturnType<F>, (cotangent: Loose<TangentOf<ReturnType<F>>>) => GradsOf<A>] {
   const argnums = primals.map((_, i) => i);
-  const lin = linearize(f, primals, argnums, "vjp");
+  const lin = linearize(f, primals.slice(), argnums, "vjp");
   const pullback = (ct: unknown): unknown[] => {
     const cl = flattenLike(ct, lin.outDef, "vjp", "cotangent");
     const cts = cl.map((c, i) => {

@@ -34,7 +34,7 @@ export const cases: GradCase[] = [
   unary("negative", np.negative, A),
   { prim: "power", label: "JS number exponent", f: (a) => np.power(a, 3), args: [A] },
   binary("power", np.power, POS, B, "positive base, broadcast exponent"),
-  binary("equal", (a, b) => masked(np.equal(a, b), a), A, A, "nondiff factor"),
+  unary("equal", (a) => masked(np.equal(a, a), a), A, "x == x, a nondiff factor"),
   unary("sin", np.sin, A),
   unary("cos", np.cos, A),
   unary("exp", np.exp, A),

@@ -73,6 +73,7 @@ test("bad axis", () => {
 test("transform arguments: argnums, hasAux, primals and cotangents", () => {
   throwsLike(() => grad((x: Tensor) => x, 3)(1), ArgumentError, /^grad/, /argnums 3/, /1 argument/);
   throwsLike(() => grad((x: Tensor, _y: Tensor) => x, [0, 1.5])(1, 2), ArgumentError, /argnums/);
+  throwsLike(() => grad((x: Tensor, _y: Tensor) => x, [0, -2])(1, 2), ArgumentError, /argnums/, /twice/);
   throwsLike(() => grad((x: Tensor) => x, { hasAux: true })(1), ArgumentError, /hasAux/, /\[value, aux\]/);
   throwsLike(() => jvp((x: Tensor) => x, [1, 2] as unknown as [Tensor], [1]), ArgumentError, /^jvp/, /same length/);
   const [, pb] = vjp((x: Tensor) => np.multiply(x, 2), np.ones([2, 2]));

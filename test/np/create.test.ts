@@ -193,3 +193,26 @@ test("composite creation functions pass checkGrads to second order", () => {
   checkGrads((a: Tensor, b: Tensor) => np.geomspace(a, b, 4), opts)(np.array([1.5, 2]), np.array(5));
   checkGrads((a: Tensor, b: Tensor) => np.logspace(a, b, 4, { base: 3 }), opts)(np.array([0.2, -0.1]), np.array(0.5));
 });
+
+test("the *Like functions take NumPy's shape override", () => {
+  const x = np.zeros([2, 3], "float32");
+  const z = np.zerosLike(x, { shape: [4] });
+  assert.deepEqual(z.shape, [4]);
+  assert.equal(z.dtype, "float32");
+  assert.deepEqual(np.onesLike(x, { shape: 2, dtype: "int32" }).toArray(), [1, 1]);
+  assert.deepEqual(np.fullLike(x, 3, { shape: [1, 2] }).toArray(), [[3, 3]]);
+  assert.deepEqual(np.emptyLike(x, { shape: [] }).shape, []);
+});
+
+test("array of tensors keeps their common dtype, as NumPy", () => {
+  const f = np.array([1, 2], "float32");
+  assert.equal(np.array([f, f]).dtype, "float32");
+  assert.equal(np.array([f, [1, 2]]).dtype, "float64");
+  assert.equal(np.array([np.array(1, "int32"), np.array(2, "int32")]).dtype, "int32");
+});
+
+test("linspace retstep with one sample reports a NaN step", () => {
+  const [y, step] = np.linspace(0, 1, 1, { retstep: true });
+  assert.deepEqual(y.toArray(), [0]);
+  assert.ok(Number.isNaN(step as number));
+});

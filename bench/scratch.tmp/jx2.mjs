@@ -1,0 +1,12 @@
+if (typeof globalThis.Float16Array === "undefined") globalThis.Float16Array = class Float16Array { constructor() { throw new Error("no"); } };
+const jax = await import("@jax-js/jax");
+const { numpy: np, lax, nn, grad, jit, tree } = jax;
+await jax.init("wasm");
+const x = np.arange(2*1*6*6).astype(np.float32).reshape([2,1,6,6]);
+const p = lax.reduceWindow(x.ref, (w) => np.max(w), [2,2], [2,2]);
+console.log(p.shape, p.js()[0]);
+const x2 = np.arange(2*1*5*5).astype(np.float32).reshape([2,1,5,5]);
+console.log(lax.reduceWindow(x2, (w) => np.max(w), [2,2], [2,2]).js()[0]);
+console.log(Object.keys(tree), Object.keys(nn).slice(0,60));
+console.log(np.float64, typeof np.max, typeof np.matmul, typeof np.log1p);
+const s = np.array(0.5, {dtype: np.float64}); console.log(s.dtype, s.shape);

@@ -1,0 +1,103 @@
+// The JS-facing WebAssembly GEMM: same signature and semantics as `gemm` in ../gemm.ts (batched,
+// any strides, C overwritten), running the Wasm SIMD kernels for float32 and float64 and the JS
+// kernel for everything else (int32, mixed element types, no SIMD, switched off). Operands are
+// copied into the library's Wasm memory (O(n^2) copies against O(n^3) work), the driver packs
+// and multiplies, and C is copied out; batches go through in chunks so the memory stays bounded.
+import { gemm as gemmJs, type MatView } from "../gemm.js";
+import { gemmDriver, wasmAvailable, type GemmDriver, type WasmFloat } from "./loader.js";
+import { heapF32, heapF64, reserve } from "./arena.js";
+import { spanOf, stage, type Span } from "./stage.js";
+
+/** Micro-tile height, and width per element type (the Wasm kernels' MR and NR). */
+const MR = 4;
+const NR: Record<WasmFloat, number> = { f32: 8, f64: 4 };
+
+/**
+ * Cache blocks (elements), tuned on Zen 5 (48 KB L1d, 1 MB L2): the KC x NR sliver of B stays in
+ * L1 while MC x KC of packed A sits in L2. MC is a multiple of MR and NC of both NRs.
+ */
+const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> = {
+  f32: { MC: 128, KC: 512, NC: 4096 },
+  f64: { MC: 96, KC: 256, NC: 4096 },
+};
+
+/** Batches are grouped so that one chunk's copies stay under this many bytes (one batch may exceed it). */
+const CHUNK_BYTES = 1 << 24;
+
+/** Below about this many multiply-adds the copies and packing cost more than the JS kernel saves. */
+const WASM_MIN_WORK = 24 * 24 * 24;
+
+/**
+ * C[t] = A[t] · B[t] for t < batch, with A[t] m x k, B[t] k x n and C[t] m x n (C overwritten);
+ * element (t, i, j) of a view is `data[offset + t*batchStride + i*rowStride + j*colStride]`.
+ * With a, b and c all Float32Array (or all Float64Array) it runs the Wasm SIMD kernel, which
+ * accumulates in the storage type as BLAS does; otherwise, or without Wasm SIMD, the JS `gemm`.
+ */
+export function gemmWasm(batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): void {
+  if (batch === 0 || m === 0 || n === 0) return;
+  const t = k > 0 ? floatKind(a, b, c) : null;
+  const run = t === null ? null : gemmDriver(t);
+  if (run === null || t === null || !runWasm(run, t, batch, m, n, k, a, b, c)) gemmJs(batch, m, n, k, a, b, c);
+}
+
+/**
+ * Whether `gemmWasm` is worth calling instead of the JS `gemm` for this problem: Wasm SIMD is
+ * available and on, the element type is float32/float64, and the product is big enough.
+ */
+export function wasmGemmPreferred(m: number, n: number, k: number, data: MatView["data"]): boolean {
+  return (data instanceof Float32Array || data instanceof Float64Array) && m * n * k >= WASM_MIN_WORK && wasmAvailable();
+}
+
+function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
+  if (a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array) return "f32";
+  if (a.data instanceof Float64Array && b.data instanceof Float64Array && c.data instanceof Float64Array) return "f64";
+  return null;
+}
+
+const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
+/** Element offsets are kept 64-byte aligned (16 float32 or 8 float64 elements). */
+const align = (x: number, E: number) => roundUp(x, 64 / E);
+
+/** Runs the product through Wasm, chunk of batches by chunk; false (nothing written) if memory is refused. */
+function runWasm(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): boolean {
+  const E = t === "f32" ? 4 : 8, nr = NR[t], blk = BLOCKS[t];
+  const mp = roundUp(m, MR), ldc = roundUp(n, nr);
+  const mc = Math.min(blk.MC, mp), kc = Math.min(blk.KC, k), nc = Math.min(blk.NC, ldc);
+  const packA = 0, packB = align(mc * kc, E), aAt = packB + align(kc * nc, E);
+  const perBatch = (a.batchStride === 0 ? 0 : m * k) + (b.batchStride === 0 ? 0 : k * n) + mp * ldc;
+  const chunk = Math.max(1, Math.min(batch, Math.floor(CHUNK_BYTES / E / Math.max(1, perBatch))));
+  for (let t0 = 0; t0 < batch; t0 += chunk) {
+    const count = Math.min(chunk, batch - t0);
+    const sa: Span = spanOf(a, t0, count, m, k), sb: Span = spanOf(b, t0, count, k, n);
+    const bAt = aAt + align(sa.size, E), cAt = bAt + align(sb.size, E);
+    if (!reserve((cAt + count * mp * ldc) * E)) {
+      if (t0 > 0) throw new Error("gemmWasm: Wasm memory refused mid-product");
+      return false;
+    }
+    const heap = t === "f32" ? heapF32() : heapF64();
+    const A = stage(a, sa, t0, count, m, k, heap, aAt);
+    const B = stage(b, sb, t0, count, k, n, heap, bAt);
+    run(count, m, n, k, A.at * E, A.bs, A.rs, A.cs, B.at * E, B.bs, B.rs, B.cs, cAt * E, mp * ldc, ldc, packA * E, packB * E, blk.MC, blk.KC, blk.NC);
+    copyOut(heap, cAt, mp * ldc, ldc, t0, count, m, n, c);
+  }
+  return true;
+}
+
+/** Copies the padded row-major result (pitch ldc, batch stride cbs) into C's view. */
+function copyOut(heap: Float32Array | Float64Array, at: number, cbs: number, ldc: number, t0: number, count: number, m: number, n: number, c: MatView): void {
+  const C = c.data as Float32Array | Float64Array;
+  const rs = c.rowStride, cs = c.colStride;
+  if (cs === 1 && rs === n && ldc === n && (count === 1 || (cbs === m * n && c.batchStride === cbs))) {
+    // No padding and C contiguous: one copy (padding must never land in C, whose gaps may be live).
+    C.set(heap.subarray(at, at + count * m * n), c.offset + t0 * c.batchStride);
+    return;
+  }
+  for (let t = 0; t < count; t++) {
+    const base = c.offset + (t0 + t) * c.batchStride, src = at + t * cbs;
+    for (let i = 0; i < m; i++) {
+      const d = base + i * rs, s = src + i * ldc;
+      if (cs === 1 && n >= 64) C.set(heap.subarray(s, s + n), d);
+      else for (let j = 0, p = d; j < n; j++, p += cs) C[p] = heap[s + j];
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// The register-blocked micro-kernel: an MR x NR tile of C (NR = NV vectors) accumulated over kc
+// packed steps. Per step it loads NV vectors of the packed B sliver, splats MR scalars of the
+// packed A panel, and does MR * NV vector multiplies and adds into MR * NV = 8 accumulators
+// (Wasm SIMD has no fused multiply-add outside relaxed SIMD, which Node 20 lacks).
+import { MR, NV, locals, range } from "./common.mjs";
+
+/** How many k steps one loop iteration does: amortises the pointer bumps and the branch. */
+const UNROLL = 1;
+
+const acc = (r, v) => `$c${r}_${v}`;
+
+function step(d, u) {
+  const NR = NV * d.L;
+  const out = [];
+  for (const v of range(NV)) out.push(`(local.set $b${v} (v128.load offset=${(u * NR + v * d.L) * d.E} (local.get $pb)))`);
+  for (const r of range(MR)) {
+    out.push(`(local.set $a (${d.splat} offset=${(u * MR + r) * d.E} (local.get $pa)))`);
+    for (const v of range(NV)) {
+      const c = acc(r, v);
+      out.push(`(local.set ${c} (${d.vec}.add (local.get ${c}) (${d.vec}.mul (local.get $a) (local.get $b${v}))))`);
+    }
+  }
+  return out;
+}
+
+/**
+ * (func $kernel_T (kc, pa, pb, pc, ldc, accumulate)): pa/pb are byte addresses of the packed A
+ * panel (MR per step) and B sliver (NR per step); pc the tile's top-left in C, ldc C's row pitch
+ * in bytes. Overwrites the tile, or adds to it when `accumulate` is nonzero (later k blocks).
+ */
+export function kernelWat(d) {
+  const NR = NV * d.L;
+  const accs = range(MR).flatMap((r) => range(NV).map((v) => acc(r, v)));
+  const body = [];
+  const unrolled = range(UNROLL).flatMap((u) => step(d, u));
+  body.push(
+    `(local.set $end (i32.add (local.get $pa) (i32.mul (i32.and (local.get $kc) (i32.const ${-UNROLL})) (i32.const ${MR * d.E}))))`,
+    `(if (i32.lt_u (local.get $pa) (local.get $end)) (then (loop $main`,
+    ...unrolled,
+    `(local.set $pa (i32.add (local.get $pa) (i32.const ${UNROLL * MR * d.E})))`,
+    `(local.set $pb (i32.add (local.get $pb) (i32.const ${UNROLL * NR * d.E})))`,
+    `(br_if $main (i32.lt_u (local.get $pa) (local.get $end))))))`,
+    `(local.set $end (i32.add (local.get $end) (i32.mul (i32.and (local.get $kc) (i32.const ${UNROLL - 1})) (i32.const ${MR * d.E}))))`,
+    `(if (i32.lt_u (local.get $pa) (local.get $end)) (then (loop $rest`,
+    ...step(d, 0),
+    `(local.set $pa (i32.add (local.get $pa) (i32.const ${MR * d.E})))`,
+    `(local.set $pb (i32.add (local.get $pb) (i32.const ${NR * d.E})))`,
+    `(br_if $rest (i32.lt_u (local.get $pa) (local.get $end))))))`,
+  );
+  // Row pointers of the tile in C.
+  const rowPtr = (r) => `$r${r}`;
+  body.push(`(local.set ${rowPtr(0)} (local.get $pc))`);
+  for (const r of range(MR).slice(1)) body.push(`(local.set ${rowPtr(r)} (i32.add (local.get ${rowPtr(r - 1)}) (local.get $ldc)))`);
+  const addOld = [];
+  for (const r of range(MR))
+    for (const v of range(NV)) {
+      const c = acc(r, v);
+      addOld.push(`(local.set ${c} (${d.vec}.add (local.get ${c}) (v128.load offset=${v * 16} (local.get ${rowPtr(r)}))))`);
+    }
+  body.push(`(if (local.get $accumulate) (then`, ...addOld, `))`);
+  for (const r of range(MR)) for (const v of range(NV)) body.push(`(v128.store offset=${v * 16} (local.get ${rowPtr(r)}) (local.get ${acc(r, v)}))`);
+  return [
+    `(func $kernel_${d.t} (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $accumulate i32)`,
+    `  ${locals(accs, "v128")} ${locals(range(NV).map((v) => `$b${v}`), "v128")} (local $a v128)`,
+    `  (local $end i32) ${locals(range(MR).map(rowPtr), "i32")}`,
+    ...body.map((l) => "  " + l),
+    `)`,
+  ].join("\n");
+}
