@@ -4,7 +4,7 @@
 // process with another), warm-up then the median of timed repetitions. Prints a Markdown table
 // of medians with the ratio chainrule/peer and writes everything to a JSON file.
 //
-//   node bench/run.mjs [--quick] [--only W1,W4] [--systems chainrule,jaxjs-jit] [--out FILE]
+//   node bench/run.mjs [--quick] [--only W1,W4] [--systems chainrule,jaxjs-jit] [--out FILE] [--jit-w1]
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import os from "node:os";
@@ -25,7 +25,7 @@ const SYSTEMS = [
 ];
 
 function parseArgs(argv) {
-  const o = { quick: false, only: null, systems: null, out: null, child: null, result: null };
+  const o = { quick: false, only: null, systems: null, out: null, child: null, result: null, jitW1: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -35,13 +35,14 @@ function parseArgs(argv) {
     };
     const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
     if (a === "--quick") o.quick = true;
+    else if (a === "--jit-w1") o.jitW1 = true;
     else if (a.startsWith("--only")) o.only = list(val());
     else if (a.startsWith("--systems")) o.systems = list(val());
     else if (a.startsWith("--out")) o.out = val();
     else if (a.startsWith("--child")) o.child = val();
     else if (a.startsWith("--result")) o.result = val();
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/run.mjs [--quick] [--only W1,W4-f32,...] [--systems chainrule,tfjs-cpu,tfjs-wasm,jaxjs-eager,jaxjs-jit] [--out FILE]");
+      console.log("usage: node bench/run.mjs [--quick] [--only W1,W4-f32,...] [--systems chainrule,tfjs-cpu,tfjs-wasm,jaxjs-eager,jaxjs-jit] [--out FILE] [--jit-w1]");
       process.exit(0);
     } else throw new Error(`bench: unknown argument ${a} (try --help)`);
   }
@@ -73,7 +74,7 @@ async function runChild(opts) {
       const t0 = performance.now();
       let r;
       try {
-        const res = await made.workloads[id](pol);
+        const res = await made.workloads[id](pol, { jitW1: opts.jitW1 });
         r = { ...summarize(res.samples, { scale: res.scale ?? 1 }), check: res.check, note: res.note };
       } catch (e) {
         r = { na: e instanceof NotAvailable ? e.message : `error: ${firstLine(e)}` };
@@ -108,8 +109,9 @@ function firstLine(e) {
 
 function runSystem(sys, opts, tmpDir) {
   const result = path.join(tmpDir, `${sys.id}.json`);
-  const args = ["--expose-gc", "--stack-size=4000", fileURLToPath(import.meta.url), "--child", sys.id, "--result", result];
+  const args = ["--expose-gc", fileURLToPath(import.meta.url), "--child", sys.id, "--result", result];
   if (opts.quick) args.push("--quick");
+  if (opts.jitW1) args.push("--jit-w1");
   if (opts.only) args.push("--only", opts.only.join(","));
   const limitMs = (opts.quick ? 150 : 360) * 1000;
   return new Promise((resolve) => {

@@ -20,3 +20,4 @@ export { primitive, defvjp, defjvp } from "./transforms/custom.js";
 export type { PrimitiveFunction } from "./transforms/custom.js";
 export { noGrad, isGradEnabled } from "./transforms/imperative.js";
 export type { BackwardOptions } from "./transforms/imperative.js";
+export { customVjp, customJvp } from "./transforms/custom-rules.js";

@@ -3,7 +3,7 @@
 // lax.reduceWindow, following its move semantics (every argument is consumed: `.ref` keeps an
 // array alive for another use). Its arrays are lazy, so each timed call waits with
 // blockUntilReady for the results, then disposes them.
-import { uniform, scaled, oneHot, timeIt } from "./data.mjs";
+import { uniform, scaled, oneHot, timeIt, NotAvailable } from "./data.mjs";
 
 let jax, np;
 let mode;
@@ -65,7 +65,10 @@ async function train(params, X, Y, step, pol) {
 }
 
 const workloads = {
-  async W1(pol) {
+  async W1(pol, flags) {
+    // Tracing 5,000 scalar ops under jit recurses once per op: it exhausted Node's stack after
+    // about a minute here (BENCHMARKS.md saw the same), so it is tried only on request.
+    if (mode === "jit" && !flags.jitW1) throw new NotAvailable("jit overflows the call stack at 1000 steps; --jit-w1 retries");
     const f = (x) => {
       for (let i = 0; i < 1000; i++) {
         const s = np.sin(x.ref).mul(1.0001);

@@ -121,7 +121,11 @@ const workloads = {
     };
     const gf = tf.grad(rosen);
     const basis = [];
-    for (let i = 0; i < n; i++) basis.push(tf.oneHot(tf.tensor1d([i], "int32"), n).reshape([n]).toFloat());
+    for (let i = 0; i < n; i++) {
+      const e = new Float32Array(n);
+      e[i] = 1;
+      basis.push(tf.tensor1d(e, "float32"));
+    }
     const rows = basis.map((e) => tf.grad((x) => tf.sum(tf.mul(gf(x), e))));
     const hess = () => tf.stack(rows.map((r) => r(x)));
     const check = tf.tidy(() => tf.sum(hess()).dataSync()[0]);

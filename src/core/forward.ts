@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { isFloat } from "../tensor/dtype.js";
 import { NotDifferentiableError } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
-import { Trace, bind, makeTracer } from "./trace.js";
+import { Trace, bind, bind1, bind2, makeTracer } from "./trace.js";
 import { engineOps } from "./hooks.js";
 
 /** Forward mode: each tracer carries a tangent; primitives push tangents through their JVP rules. */
@@ -27,7 +27,7 @@ export class ForwardTrace extends Trace {
         tangents[i] = null;
       }
     }
-    const ans = bind(prim, vals, params);
+    const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !isFloat(ans.dtype)) return ans;
     let tout: Tensor | null = null;
     if (prim.jvpJoint !== undefined) {

@@ -2,7 +2,7 @@ import { Tensor, scalarTensor } from "../tensor/tensor.js";
 import { isFloat } from "../tensor/dtype.js";
 import { ArgumentError, DTypeError, NotDifferentiableError, ShapeError, fmtShape } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
-import { bind, makeTracer } from "./trace.js";
+import { bind, bind1, bind2, makeTracer } from "./trace.js";
 import { RNode, ReverseTrace } from "./reverse.js";
 import { engineOps } from "./hooks.js";
 
@@ -28,11 +28,11 @@ export class ImperativeTrace extends ReverseTrace {
       const a = args[i];
       if (typeof a !== "number" && a.trace === this) {
         vals[i] = a.primal as Tensor;
-        if (parents === null) parents = new Array(n).fill(null);
+        if (parents === null) parents = n === 1 ? [null] : n === 2 ? [null, null] : new Array(n).fill(null);
         parents[i] = a.node as RNode;
       } else vals[i] = a;
     }
-    const ans = bind(prim, vals, params);
+    const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
     // A missing VJP rule is reported by backward(), not here: code that never calls backward
     // (evaluation without noGrad) must not fail.
@@ -280,15 +280,15 @@ export function backward(y: Tensor, gradient: Tensor | null, opts: BackwardOptio
     }
   } finally {
     imperative.recording = prev;
+    for (let k = 0; k < order.length; k++) order[k].ct = null;
+  }
+  if (!retain)
     for (let k = 0; k < order.length; k++) {
       const node = order[k];
-      node.ct = null;
-      if (!retain && node.prim !== null) {
-        // Frees the saved values; the node stays as a marker for the "already freed" error.
-        node.args = null;
-        node.parents = null;
-        node.params = null;
-      }
+      if (node.prim === null) continue;
+      // Frees the saved values; the node stays as a marker for the "already freed" error.
+      node.args = null;
+      node.parents = null;
+      node.params = null;
     }
-  }
 }

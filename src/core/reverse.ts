@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { isFloat } from "../tensor/dtype.js";
 import { NotDifferentiableError } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
-import { Trace, bind, makeTracer } from "./trace.js";
+import { Trace, bind, bind1, bind2, makeTracer } from "./trace.js";
 import { engineOps } from "./hooks.js";
 
 /**
@@ -59,11 +59,12 @@ export class ReverseTrace extends Trace {
       const a = args[i];
       if (typeof a !== "number" && a.trace === this) {
         vals[i] = a.primal as Tensor;
-        if (parents === null) parents = new Array(n).fill(null);
+        if (parents === null) parents = n === 1 ? [null] : n === 2 ? [null, null] : new Array(n).fill(null);
         parents[i] = a.node as RNode;
       } else vals[i] = a;
     }
-    const ans = bind(prim, vals, params);
+    // The fixed-arity binds reach the kernels' impl1/impl2 fast paths when the values are concrete.
+    const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
     if (prim.vjp === undefined)
       throw new NotDifferentiableError(

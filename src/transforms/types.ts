@@ -24,43 +24,31 @@ export type NumericData = readonly (number | boolean | NumericData)[];
 
 /** What a parameter of type T accepts once transformed: Tensor positions take any ArrayLike. */
 export type Loose<T> =
-  IsAny<T> extends true
-    ? T
-    : [ArrayLike] extends [T]
-      ? T
-      : T extends Tensor
-      ? ArrayLike
-      : T extends (...a: never[]) => unknown
-        ? T
-        : T extends object
-          ? { [K in keyof T]: Loose<T[K]> }
-          : T;
+  IsAny<T> extends true ? T
+  : [ArrayLike] extends [T] ? T
+  : T extends Tensor ? ArrayLike
+  : T extends (...a: never[]) => unknown ? T
+  : T extends object ? { [K in keyof T]: Loose<T[K]> }
+  : T;
 
 /** The transformed function's parameters. */
 export type LooseParams<F extends Fn> = Extract<Loose<Parameters<F>>, unknown[]>;
 
 /**
  * The derivative's type for an argument of type A: a number for a number, a tensor for a
- * tensor or numeric data, the same containers for a pytree.
+ * tensor or numeric data, the same containers for a pytree. (`[ArrayLike] extends [A]` catches
+ * parameters typed as any array-like, whose recursive type must not be walked.)
  */
 export type GradOf<A> =
-  IsAny<A> extends true
-    ? A
-    : unknown extends A
-      ? unknown
-      : [ArrayLike] extends [A]
-        ? Tensor | number
-      : A extends number
-        ? number
-        : A extends Tensor | boolean
-          ? Tensor
-          : A extends NumericData
-            ? Tensor
-            : A extends null | undefined
-              ? A
-              : A extends object
-                ? { -readonly [K in keyof A]: GradOf<A[K]> }
-                : Tensor;
+  IsAny<A> extends true ? A
+  : unknown extends A ? unknown
+  : [ArrayLike] extends [A] ? Tensor | number
+  : A extends number ? number
+  : A extends Tensor | boolean ? Tensor
+  : A extends NumericData ? Tensor
+  : A extends null | undefined ? A
+  : A extends object ? { -readonly [K in keyof A]: GradOf<A[K]> }
+  : Tensor;
 
 /** The argument at index N of the argument tuple A (negative N: any argument's type). */
 type ArgAt<A extends readonly unknown[], N extends number> = `${N}` extends `-${string}` ? A[number] : A[N];
@@ -77,19 +65,13 @@ export type GradsOf<A extends readonly unknown[]> = { -readonly [K in keyof A]: 
 
 /** A tangent or cotangent of the same structure as an output of type R. */
 export type TangentOf<R> =
-  IsAny<R> extends true
-    ? R
-    : unknown extends R
-      ? unknown
-      : [ArrayLike] extends [R]
-        ? Tensor
-      : R extends number | Tensor | boolean
-        ? Tensor
-        : R extends null | undefined
-          ? R
-          : R extends object
-            ? { -readonly [K in keyof R]: TangentOf<R[K]> }
-            : Tensor;
+  IsAny<R> extends true ? R
+  : unknown extends R ? unknown
+  : [ArrayLike] extends [R] ? Tensor
+  : R extends number | Tensor | boolean ? Tensor
+  : R extends null | undefined ? R
+  : R extends object ? { -readonly [K in keyof R]: TangentOf<R[K]> }
+  : Tensor;
 
 /** The auxiliary value of a `hasAux` function, which returns `[value, aux]`. */
 export type AuxOf<F extends Fn> = ReturnType<F> extends readonly [unknown, infer X] ? X : unknown;
@@ -101,31 +83,20 @@ export type ValueOf<F extends Fn> = ReturnType<F> extends readonly [infer V, unk
  * shape `out.shape ++ in.shape` (a number when that is 0-d and the input was a number).
  */
 export type JacobianOf<R, G> =
-  IsAny<R> extends true
-    ? R
-    : unknown extends R
-      ? unknown
-      : [ArrayLike] extends [R]
-        ? JacBlock<G>
-      : R extends number | Tensor | boolean
-        ? JacBlock<G>
-        : R extends null | undefined
-          ? R
-          : R extends object
-            ? { -readonly [K in keyof R]: JacobianOf<R[K], G> }
-            : JacBlock<G>;
+  IsAny<R> extends true ? R
+  : unknown extends R ? unknown
+  : [ArrayLike] extends [R] ? JacBlock<G>
+  : R extends number | Tensor | boolean ? JacBlock<G>
+  : R extends null | undefined ? R
+  : R extends object ? { -readonly [K in keyof R]: JacobianOf<R[K], G> }
+  : JacBlock<G>;
 
+/** One input's block: a tensor, or a number/tensor for a number input (0-d blocks become numbers). */
 type JacBlock<G> =
-  IsAny<G> extends true
-    ? G
-    : unknown extends G
-      ? unknown
-      : [ArrayLike] extends [G]
-        ? Tensor | number
-      : G extends Tensor
-        ? Tensor
-        : G extends number
-          ? number | Tensor
-          : G extends object
-            ? { -readonly [K in keyof G]: JacBlock<G[K]> }
-            : G;
+  IsAny<G> extends true ? G
+  : unknown extends G ? unknown
+  : [ArrayLike] extends [G] ? Tensor | number
+  : G extends Tensor ? Tensor
+  : G extends number ? number | Tensor
+  : G extends object ? { -readonly [K in keyof G]: JacBlock<G[K]> }
+  : G;

@@ -124,3 +124,13 @@ test("checkpoint: same values and gradients (orders 1 and 2), recomputes in the 
   close(hessian((a: Tensor) => ck(a, y))(x), hessian((a: Tensor) => plain(a, y))(x).toArray() as number[][]);
   checkGrads(ck, { order: 2 })(x, y);
 });
+
+test("checkGrads on float32 arguments uses float32 tolerances", () => {
+  const f = (x: Tensor) => np.sum(np.multiply(np.sin(x), np.exp(x)));
+  checkGrads(f)(np.array([0.3, -0.8, 1.1], "float32"));
+  const wrong = primitive(function wrongF32(x: Tensor) {
+    return np.sin(x);
+  });
+  defvjp(wrong, (_ans, x) => (g) => np.multiply(g, np.multiply(1.1, np.cos(x))));
+  assert.throws(() => checkGrads(wrong, { modes: ["rev"] })(np.array([0.3, -0.8], "float32")), /wrongF32/);
+});

@@ -2,7 +2,7 @@
 // noGrad, detach, and its interplay with the functional transforms.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, grad, noGrad, isGradEnabled, primitive, Tensor, ShapeError, ArgumentError, DTypeError, NotDifferentiableError } from "../../src/index.js";
+import { np, grad, jvp, noGrad, isGradEnabled, primitive, Tensor, ShapeError, ArgumentError, DTypeError, NotDifferentiableError } from "../../src/index.js";
 import { close } from "./helpers.js";
 
 test("a requiresGrad leaf records; backward() fills .grad", () => {
@@ -165,6 +165,12 @@ test("interplay with grad: requiresGrad tensors inside and as arguments", () => 
   close(gx, 3 * 1.5 ** 2);
   gx.backward();
   close(x.grad, 6 * 1.5);
+  // jvp of a requiresGrad argument: the tangent is recorded as well (d/dx 3x² = 6x).
+  const z = np.array(2, { requiresGrad: true });
+  const [, tz] = jvp((t: Tensor) => np.power(t, 3), [z], [1]);
+  close(tz, 12);
+  (tz as Tensor).backward();
+  close(z.grad, 12);
   // backward() on a transform's tracer is a clear error.
   assert.throws(() => grad((t: Tensor) => { np.multiply(t, v).backward(); return t; })(1), (e: unknown) => e instanceof ArgumentError && /transform/.test(e.message));
   // A leaf cannot be made from a traced value.

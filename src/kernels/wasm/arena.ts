@@ -1,18 +1,32 @@
 // The library's one WebAssembly memory. Kernels copy operands in, run, and copy results out, so
 // users never allocate or free Wasm memory. It grows to the largest working set asked for and is
 // then reused (Wasm memory cannot shrink), so repeated calls of the same sizes keep it flat.
+// Only `reserve` grows it (the Wasm code never does), so the typed-array views over it are
+// re-made there and nowhere else: reading `memory.buffer` on every call costs more than small
+// products do.
 
 const PAGE = 65536;
 /** Working sets above this go to the JS kernels instead of growing the memory further. */
 export const MAX_WASM_BYTES = 1 << 30;
 
 let memory: WebAssembly.Memory | null = null;
-let f32: Float32Array | null = null;
-let f64: Float64Array | null = null;
+let capacity = 0;
+let f32 = new Float32Array(0);
+let f64 = new Float64Array(0);
 
 export function wasmMemory(): WebAssembly.Memory {
-  if (memory === null) memory = new WebAssembly.Memory({ initial: 16 });
+  if (memory === null) {
+    memory = new WebAssembly.Memory({ initial: 16 });
+    refresh(memory);
+  }
   return memory;
+}
+
+function refresh(mem: WebAssembly.Memory): void {
+  const buf = mem.buffer;
+  capacity = buf.byteLength;
+  f32 = new Float32Array(buf);
+  f64 = new Float64Array(buf);
 }
 
 /**
@@ -20,34 +34,31 @@ export function wasmMemory(): WebAssembly.Memory {
  * refuses to grow (the caller then falls back to JS).
  */
 export function reserve(bytes: number): boolean {
+  if (bytes <= capacity) return true;
   const mem = wasmMemory();
-  const have = mem.buffer.byteLength;
-  if (bytes <= have) return true;
+  if (bytes <= capacity) return true;
   if (bytes > MAX_WASM_BYTES) return false;
   // Grow geometrically so a slowly rising size does not grow (and copy) on every call.
-  const want = Math.min(MAX_WASM_BYTES, Math.max(bytes, have * 1.5));
+  const want = Math.min(MAX_WASM_BYTES, Math.max(bytes, capacity * 1.5));
   try {
-    mem.grow(Math.ceil((want - have) / PAGE));
+    mem.grow(Math.ceil((want - capacity) / PAGE));
   } catch {
     try {
-      mem.grow(Math.ceil((bytes - have) / PAGE));
+      mem.grow(Math.ceil((bytes - capacity) / PAGE));
     } catch {
       return false;
     }
   }
+  refresh(mem);
   return true;
 }
 
-/** A Float32Array over the whole memory (re-made after a grow detaches the old buffer). */
+/** A Float32Array over the whole memory, valid until the next `reserve`. */
 export function heapF32(): Float32Array {
-  const buf = wasmMemory().buffer;
-  if (f32 === null || f32.buffer !== buf) f32 = new Float32Array(buf);
   return f32;
 }
 
-/** A Float64Array over the whole memory (re-made after a grow detaches the old buffer). */
+/** A Float64Array over the whole memory, valid until the next `reserve`. */
 export function heapF64(): Float64Array {
-  const buf = wasmMemory().buffer;
-  if (f64 === null || f64.buffer !== buf) f64 = new Float64Array(buf);
   return f64;
 }

@@ -24,8 +24,11 @@ const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> = {
 /** Batches are grouped so that one chunk's copies stay under this many bytes (one batch may exceed it). */
 const CHUNK_BYTES = 1 << 24;
 
-/** Below about this many multiply-adds the copies and packing cost more than the JS kernel saves. */
-const WASM_MIN_WORK = 24 * 24 * 24;
+/**
+ * Below about this many multiply-adds the fixed cost of a Wasm call (about 0.3 µs: copies,
+ * packing, padding to the 4 x 8 tile) exceeds the JS kernel's time; measured crossover near 4^3.
+ */
+const WASM_MIN_WORK = 128;
 
 /**
  * C[t] = A[t] · B[t] for t < batch, with A[t] m x k, B[t] k x n and C[t] m x n (C overwritten);
@@ -66,15 +69,16 @@ function runWasm(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: num
   const packA = 0, packB = align(mc * kc, E), aAt = packB + align(kc * nc, E);
   const perBatch = (a.batchStride === 0 ? 0 : m * k) + (b.batchStride === 0 ? 0 : k * n) + mp * ldc;
   const chunk = Math.max(1, Math.min(batch, Math.floor(CHUNK_BYTES / E / Math.max(1, perBatch))));
+  // A span's size depends on the batch count, not on where the chunk starts: the first (full)
+  // chunk needs the most memory, so reserving for it up front means no later chunk can fail.
+  const first = { a: spanOf(a, 0, chunk, m, k), b: spanOf(b, 0, chunk, k, n) };
+  if (!reserve((aAt + align(first.a.size, E) + align(first.b.size, E) + chunk * mp * ldc) * E)) return false;
+  const heap = t === "f32" ? heapF32() : heapF64();
   for (let t0 = 0; t0 < batch; t0 += chunk) {
     const count = Math.min(chunk, batch - t0);
-    const sa: Span = spanOf(a, t0, count, m, k), sb: Span = spanOf(b, t0, count, k, n);
+    const sa: Span = t0 === 0 ? first.a : spanOf(a, t0, count, m, k);
+    const sb: Span = t0 === 0 ? first.b : spanOf(b, t0, count, k, n);
     const bAt = aAt + align(sa.size, E), cAt = bAt + align(sb.size, E);
-    if (!reserve((cAt + count * mp * ldc) * E)) {
-      if (t0 > 0) throw new Error("gemmWasm: Wasm memory refused mid-product");
-      return false;
-    }
-    const heap = t === "f32" ? heapF32() : heapF64();
     const A = stage(a, sa, t0, count, m, k, heap, aAt);
     const B = stage(b, sb, t0, count, k, n, heap, bAt);
     run(count, m, n, k, A.at * E, A.bs, A.rs, A.cs, B.at * E, B.bs, B.rs, B.cs, cAt * E, mp * ldc, ldc, packA * E, packB * E, blk.MC, blk.KC, blk.NC);
@@ -87,7 +91,7 @@ function runWasm(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: num
 function copyOut(heap: Float32Array | Float64Array, at: number, cbs: number, ldc: number, t0: number, count: number, m: number, n: number, c: MatView): void {
   const C = c.data as Float32Array | Float64Array;
   const rs = c.rowStride, cs = c.colStride;
-  if (cs === 1 && rs === n && ldc === n && (count === 1 || (cbs === m * n && c.batchStride === cbs))) {
+  if (cs === 1 && rs === n && ldc === n && m * n >= 64 && (count === 1 || (cbs === m * n && c.batchStride === cbs))) {
     // No padding and C contiguous: one copy (padding must never land in C, whose gaps may be live).
     C.set(heap.subarray(at, at + count * m * n), c.offset + t0 * c.batchStride);
     return;

@@ -22,15 +22,11 @@ export interface Span {
 }
 
 export function spanOf(v: MatView, t0: number, count: number, rows: number, cols: number): Span {
-  let lo = v.offset + t0 * v.batchStride, hi = lo;
-  const reach = (extent: number, stride: number) => {
-    const d = (extent - 1) * stride;
-    if (d < 0) lo += d;
-    else hi += d;
-  };
-  reach(count, v.batchStride);
-  reach(rows, v.rowStride);
-  reach(cols, v.colStride);
+  const start = v.offset + t0 * v.batchStride;
+  // Negative strides reach below the start, positive ones above.
+  const db = (count - 1) * v.batchStride, dr = (rows - 1) * v.rowStride, dc = (cols - 1) * v.colStride;
+  const lo = start + Math.min(db, 0) + Math.min(dr, 0) + Math.min(dc, 0);
+  const hi = start + Math.max(db, 0) + Math.max(dr, 0) + Math.max(dc, 0);
   const logical = (v.batchStride === 0 ? 1 : count) * rows * cols;
   const raw = hi - lo + 1;
   // Copying up to twice the logical size (plus a little) as one memcpy beats an element gather.
@@ -45,7 +41,9 @@ export function stage(
 ): Staged {
   const src = v.data as Float32Array | Float64Array;
   if (!span.dense) {
-    heap.set(src.subarray(span.lo, span.hi + 1), at);
+    // A loop beats creating a subarray for a few elements.
+    if (span.size < 64) for (let i = 0; i < span.size; i++) heap[at + i] = src[span.lo + i];
+    else heap.set(src.subarray(span.lo, span.hi + 1), at);
     return { at: at + v.offset + t0 * v.batchStride - span.lo, bs: v.batchStride, rs: v.rowStride, cs: v.colStride };
   }
   // Dense gather, in whichever of row or column order the source walks with the smaller stride.

@@ -4,8 +4,13 @@
 // (Wasm SIMD has no fused multiply-add outside relaxed SIMD, which Node 20 lacks).
 import { MR, NV, locals, range } from "./common.mjs";
 
-/** How many k steps one loop iteration does: amortises the pointer bumps and the branch. */
-const UNROLL = 1;
+/**
+ * k steps per loop iteration. Each step ends with its own exit test: TurboFan hoists every load of
+ * a basic block to its top, and four steps' loads in one block would spill the accumulators; the
+ * tests split the block (one fused compare-and-branch each), amortise the back-edge stack check
+ * and pointer bumps, and make a remainder loop unnecessary.
+ */
+const UNROLL = 4;
 
 const acc = (r, v) => `$c${r}_${v}`;
 
@@ -32,20 +37,19 @@ export function kernelWat(d) {
   const NR = NV * d.L;
   const accs = range(MR).flatMap((r) => range(NV).map((v) => acc(r, v)));
   const body = [];
-  const unrolled = range(UNROLL).flatMap((u) => step(d, u));
+  // $end is the address of A's last step plus one; $stop[u] the last address at which step u
+  // still has a successor.
+  body.push(`(local.set $end (i32.add (local.get $pa) (i32.mul (local.get $kc) (i32.const ${MR * d.E}))))`);
+  for (const u of range(UNROLL - 1)) body.push(`(local.set $stop${u} (i32.sub (local.get $end) (i32.const ${(u + 1) * MR * d.E})))`);
+  body.push(`(block $done (loop $main`);
+  for (const u of range(UNROLL)) {
+    body.push(...step(d, u));
+    if (u < UNROLL - 1) body.push(`(br_if $done (i32.ge_u (local.get $pa) (local.get $stop${u})))`);
+  }
   body.push(
-    `(local.set $end (i32.add (local.get $pa) (i32.mul (i32.and (local.get $kc) (i32.const ${-UNROLL})) (i32.const ${MR * d.E}))))`,
-    `(if (i32.lt_u (local.get $pa) (local.get $end)) (then (loop $main`,
-    ...unrolled,
     `(local.set $pa (i32.add (local.get $pa) (i32.const ${UNROLL * MR * d.E})))`,
     `(local.set $pb (i32.add (local.get $pb) (i32.const ${UNROLL * NR * d.E})))`,
-    `(br_if $main (i32.lt_u (local.get $pa) (local.get $end))))))`,
-    `(local.set $end (i32.add (local.get $end) (i32.mul (i32.and (local.get $kc) (i32.const ${UNROLL - 1})) (i32.const ${MR * d.E}))))`,
-    `(if (i32.lt_u (local.get $pa) (local.get $end)) (then (loop $rest`,
-    ...step(d, 0),
-    `(local.set $pa (i32.add (local.get $pa) (i32.const ${MR * d.E})))`,
-    `(local.set $pb (i32.add (local.get $pb) (i32.const ${NR * d.E})))`,
-    `(br_if $rest (i32.lt_u (local.get $pa) (local.get $end))))))`,
+    `(br_if $main (i32.lt_u (local.get $pa) (local.get $end)))))`,
   );
   // Row pointers of the tile in C.
   const rowPtr = (r) => `$r${r}`;
@@ -62,7 +66,7 @@ export function kernelWat(d) {
   return [
     `(func $kernel_${d.t} (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $accumulate i32)`,
     `  ${locals(accs, "v128")} ${locals(range(NV).map((v) => `$b${v}`), "v128")} (local $a v128)`,
-    `  (local $end i32) ${locals(range(MR).map(rowPtr), "i32")}`,
+    `  (local $end i32) ${locals(range(UNROLL - 1).map((u) => `$stop${u}`), "i32")} ${locals(range(MR).map(rowPtr), "i32")}`,
     ...body.map((l) => "  " + l),
     `)`,
   ].join("\n");

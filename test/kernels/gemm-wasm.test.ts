@@ -1,0 +1,268 @@
+// The WebAssembly SIMD GEMM against a naive triple loop: random shapes (1 x N, N x 1, odd sizes,
+// sizes crossing the cache blocks), transposed / strided / negatively strided / broadcast
+// operands, batches, strided outputs, float32 and float64, with the Wasm path on and off.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemmWasm, wasmGemmPreferred } from "../../src/kernels/wasm/gemm.js";
+import { setWasmEnabled, wasmAvailable, wasmSimdSupported } from "../../src/kernels/wasm/loader.js";
+import { wasmMemory } from "../../src/kernels/wasm/arena.js";
+import { decodeBase64 } from "../../src/kernels/wasm/base64.js";
+import type { MatView } from "../../src/kernels/gemm.js";
+
+type FloatArray = Float32Array | Float64Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+// Deterministic generator (xorshift32), values in [-1, 1).
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+type Layout = "row" | "col" | "strided" | "reversed" | "sparse";
+
+/**
+ * A batch x rows x cols operand in the given layout, inside a larger buffer where the layout
+ * needs one. `broadcast` gives batch stride 0 (one matrix shared by every batch).
+ */
+function makeView(T: Ctor, batch: number, rows: number, cols: number, layout: Layout, rand: () => number, broadcast = false): MatView {
+  const nb = broadcast ? 1 : batch;
+  let rs: number, cs: number, bs: number, offset: number;
+  switch (layout) {
+    case "row":
+      [rs, cs, bs, offset] = [cols, 1, rows * cols, 0];
+      break;
+    case "col":
+      [rs, cs, bs, offset] = [1, rows, rows * cols, 0];
+      break;
+    case "strided": // every other column of a wider matrix, starting at an offset
+      [rs, cs, bs, offset] = [2 * cols + 3, 2, rows * (2 * cols + 3), 5];
+      break;
+    case "reversed": // rows in reverse order (negative row stride)
+      [rs, cs, bs, offset] = [-cols, 1, rows * cols, (rows - 1) * cols];
+      break;
+    case "sparse": // a thin slice of a big buffer (staged by gathering, not by copying the span)
+      [rs, cs, bs, offset] = [cols * 50 + 7, 1, rows * (cols * 50 + 7), 11];
+      break;
+  }
+  if (broadcast) bs = 0;
+  const size = offset + (nb - 1) * Math.abs(bs) + (rows - 1) * Math.abs(rs) + (cols - 1) * Math.abs(cs) + 1 + 8;
+  const data = new T(size);
+  for (let i = 0; i < size; i++) data[i] = rand();
+  return { data, offset, batchStride: bs, rowStride: rs, colStride: cs };
+}
+
+const at = (v: MatView, t: number, i: number, j: number) => v.offset + t * v.batchStride + i * v.rowStride + j * v.colStride;
+
+/** Float64 triple loop, and the sum of |a||b| per element (the scale of rounding errors). */
+function naive(batch: number, m: number, n: number, k: number, a: MatView, b: MatView): { value: Float64Array; scale: Float64Array } {
+  const value = new Float64Array(batch * m * n), scale = new Float64Array(batch * m * n);
+  for (let t = 0; t < batch; t++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0, z = 0;
+        for (let p = 0; p < k; p++) {
+          const x = a.data[at(a, t, i, p)] * b.data[at(b, t, p, j)];
+          s += x;
+          z += Math.abs(x);
+        }
+        value[(t * m + i) * n + j] = s;
+        scale[(t * m + i) * n + j] = z;
+      }
+  return { value, scale };
+}
+
+/** Runs gemmWasm into a C view (contiguous, or strided inside a NaN-filled buffer) and checks it. */
+function check(T: Ctor, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, cLayout: "row" | "strided" = "row"): void {
+  const rs = cLayout === "row" ? n : 2 * n + 1, cs = cLayout === "row" ? 1 : 2;
+  const cData = new T(batch * m * Math.max(rs, 1) + 2 * n + 4).fill(NaN);
+  const c: MatView = { data: cData, offset: 1, batchStride: m * rs, rowStride: rs, colStride: cs };
+  gemmWasm(batch, m, n, k, a, b, c);
+  const { value, scale } = naive(batch, m, n, k, a, b);
+  const eps = T === Float32Array ? 2 ** -23 : 2 ** -52;
+  const touched = new Set<number>();
+  for (let t = 0; t < batch; t++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        const q = at(c, t, i, j), e = (t * m + i) * n + j;
+        touched.add(q);
+        const tol = 2 * (k + 2) * eps * scale[e] + (T === Float32Array ? 1e-30 : 0);
+        const got = cData[q];
+        if (!(Math.abs(got - value[e]) <= tol))
+          assert.fail(`${T.name} batch ${batch} ${m}x${k} @ ${k}x${n}: C[${t},${i},${j}] = ${got}, expected ${value[e]} (tol ${tol})`);
+      }
+  // Elements of the buffer outside C's view keep their NaN: padding never leaks out.
+  for (let q = 0; q < cData.length; q++) if (!touched.has(q)) assert.ok(Number.isNaN(cData[q]), `element ${q} outside C was written`);
+}
+
+const both = [Float32Array, Float64Array] as const;
+
+for (const wasmOn of [true, false]) {
+  const path = wasmOn ? "wasm" : "js fallback";
+  const withPath = (f: () => void) => () => {
+    setWasmEnabled(wasmOn);
+    try {
+      f();
+    } finally {
+      setWasmEnabled(true);
+    }
+  };
+
+  test(`${path}: thin and tiny shapes (1 x N, N x 1, k = 1)`, withPath(() => {
+    const rand = rng(1);
+    const shapes = [[1, 1, 1], [1, 17, 9], [17, 1, 9], [1, 1, 40], [13, 11, 1], [1, 300, 70], [300, 1, 70], [2, 3, 4]];
+    for (const T of both)
+      for (const [m, n, k] of shapes) check(T, 1, m, n, k, makeView(T, 1, m, k, "row", rand), makeView(T, 1, k, n, "row", rand));
+  }));
+
+  test(`${path}: odd and block-crossing sizes, all operand layouts`, withPath(() => {
+    const rand = rng(2);
+    // f32 blocks are MC 128, KC 512; f64 MC 96, KC 256: these cross them and the 4 x 8 / 4 x 4 tiles.
+    const shapes = [[7, 13, 5], [37, 29, 53], [33, 9, 257], [97, 15, 31], [130, 70, 520], [5, 133, 300]];
+    const layouts: Layout[] = ["row", "col", "strided", "reversed", "sparse"];
+    let s = 0;
+    for (const T of both)
+      for (const [m, n, k] of shapes)
+        for (const la of layouts) {
+          const lb = layouts[s++ % layouts.length];
+          check(T, 1, m, n, k, makeView(T, 1, m, k, la, rand), makeView(T, 1, k, n, lb, rand));
+        }
+  }));
+
+  test(`${path}: batches, broadcast operands and strided outputs`, withPath(() => {
+    const rand = rng(3);
+    for (const T of both) {
+      check(T, 3, 9, 10, 11, makeView(T, 3, 9, 11, "row", rand), makeView(T, 3, 11, 10, "col", rand));
+      check(T, 4, 21, 19, 35, makeView(T, 4, 21, 35, "strided", rand), makeView(T, 4, 35, 19, "row", rand, true), "strided");
+      check(T, 5, 6, 40, 8, makeView(T, 5, 6, 8, "col", rand, true), makeView(T, 5, 8, 40, "reversed", rand));
+      check(T, 2, 64, 64, 64, makeView(T, 2, 64, 64, "row", rand), makeView(T, 2, 64, 64, "row", rand));
+      check(T, 2, 50, 70, 90, makeView(T, 2, 50, 90, "sparse", rand), makeView(T, 2, 90, 70, "strided", rand), "strided");
+    }
+  }));
+
+  test(`${path}: random shapes and layouts`, withPath(() => {
+    const rand = rng(4);
+    const layouts: Layout[] = ["row", "col", "strided", "reversed", "sparse"];
+    const pick = <X>(xs: readonly X[]) => xs[Math.floor(((rand() + 1) / 2) * xs.length)];
+    for (let r = 0; r < 40; r++) {
+      const T = pick(both);
+      const dim = () => 1 + Math.floor(((rand() + 1) / 2) * pick([4, 24, 80]));
+      const batch = pick([1, 1, 2, 3]), m = dim(), n = dim(), k = dim();
+      const a = makeView(T, batch, m, k, pick(layouts), rand, batch > 1 && rand() > 0.6);
+      const b = makeView(T, batch, k, n, pick(layouts), rand, batch > 1 && rand() > 0.6);
+      check(T, batch, m, n, k, a, b, pick(["row", "strided"] as const));
+    }
+  }));
+
+  test(`${path}: k = 0 gives zeros, empty m or n writes nothing`, withPath(() => {
+    for (const T of both) {
+      const a = { data: new T(0), offset: 0, batchStride: 0, rowStride: 0, colStride: 1 };
+      const b = { data: new T(0), offset: 0, batchStride: 0, rowStride: 3, colStride: 1 };
+      const c = { data: new T(6).fill(7), offset: 0, batchStride: 0, rowStride: 3, colStride: 1 };
+      gemmWasm(1, 2, 3, 0, a, b, c);
+      assert.deepEqual(Array.from(c.data), [0, 0, 0, 0, 0, 0]);
+      c.data.fill(7);
+      gemmWasm(1, 0, 3, 4, a, b, c);
+      gemmWasm(1, 2, 0, 4, a, b, c);
+      gemmWasm(0, 2, 3, 4, a, b, c);
+      assert.deepEqual(Array.from(c.data), [7, 7, 7, 7, 7, 7]);
+    }
+  }));
+
+  test(`${path}: infinities and NaN propagate as in IEEE arithmetic, without leaking from padding`, withPath(() => {
+    for (const T of both) {
+      // A = [[inf, 1], [2, 3], [nan, 0]] (3 x 2, padded to 4 rows), B = [[0, 1, 2], [1, 1, 1]].
+      const a = { data: T.from([Infinity, 1, 2, 3, NaN, 0]), offset: 0, batchStride: 0, rowStride: 2, colStride: 1 };
+      const b = { data: T.from([0, 1, 2, 1, 1, 1]), offset: 0, batchStride: 0, rowStride: 3, colStride: 1 };
+      const c = { data: new T(9), offset: 0, batchStride: 0, rowStride: 3, colStride: 1 };
+      gemmWasm(1, 3, 3, 2, a, b, c);
+      // inf*0 + 1*1 = nan; inf*1 + 1 = inf; 2*0 + 3 = 3; 2*1 + 3 = 5; 2*2 + 3 = 7; nan row stays nan.
+      assert.deepEqual(Array.from(c.data), [NaN, Infinity, Infinity, 3, 5, 7, NaN, NaN, NaN]);
+    }
+  }));
+}
+
+test("wasm SIMD is detected and used in Node 20", () => {
+  assert.equal(wasmSimdSupported(), true);
+  assert.equal(wasmAvailable(), true);
+  assert.equal(wasmGemmPreferred(64, 64, 64, new Float32Array(1)), true);
+  assert.equal(wasmGemmPreferred(2, 2, 2, new Float32Array(1)), false);
+  assert.equal(wasmGemmPreferred(8, 8, 8, new Float32Array(1)), true);
+  assert.equal(wasmGemmPreferred(64, 64, 64, new Int32Array(1)), false);
+  setWasmEnabled(false);
+  assert.equal(wasmAvailable(), false);
+  assert.equal(wasmGemmPreferred(64, 64, 64, new Float64Array(1)), false);
+  setWasmEnabled(true);
+});
+
+test("float32 runs in Wasm: sums in float32 in k order, bit for bit (k within one block)", () => {
+  // The JS kernel accumulates float32 products in float64; the Wasm kernel rounds every product
+  // and partial sum to float32, exactly like this loop. Matching it bit for bit shows Wasm ran.
+  const rand = rng(5);
+  const m = 19, n = 23, k = 300;
+  const a = makeView(Float32Array, 1, m, k, "row", rand), b = makeView(Float32Array, 1, k, n, "col", rand);
+  const c = { data: new Float32Array(m * n), offset: 0, batchStride: 0, rowStride: n, colStride: 1 };
+  gemmWasm(1, m, n, k, a, b, c);
+  const f = Math.fround;
+  let differs = false;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0, d = 0;
+      for (let p = 0; p < k; p++) {
+        s = f(s + f(a.data[at(a, 0, i, p)] * b.data[at(b, 0, p, j)]));
+        d += a.data[at(a, 0, i, p)] * b.data[at(b, 0, p, j)];
+      }
+      assert.equal(c.data[i * n + j], s);
+      if (f(d) !== s) differs = true;
+    }
+  assert.ok(differs, "float64 accumulation should differ somewhere (otherwise this test proves nothing)");
+});
+
+test("int32 and mixed element types go to the JS kernel", () => {
+  const a = { data: Int32Array.from([1, 2, 3, 4]), offset: 0, batchStride: 0, rowStride: 2, colStride: 1 };
+  const b = { data: Int32Array.from([5, 6, 7, 8]), offset: 0, batchStride: 0, rowStride: 2, colStride: 1 };
+  const c = { data: new Int32Array(4), offset: 0, batchStride: 0, rowStride: 2, colStride: 1 };
+  gemmWasm(1, 2, 2, 2, a, b, c);
+  assert.deepEqual(Array.from(c.data), [19, 22, 43, 50]);
+  const af = { ...a, data: Float32Array.from([1, 2, 3, 4]) };
+  const bd = { ...b, data: Float64Array.from([5, 6, 7, 8]) };
+  const cd = { ...c, data: new Float64Array(4) };
+  gemmWasm(1, 2, 2, 2, af, bd, cd);
+  assert.deepEqual(Array.from(cd.data), [19, 22, 43, 50]);
+});
+
+test("Wasm memory stays flat over repeated calls and bounded for big batches", () => {
+  const rand = rng(6);
+  const T = Float64Array;
+  const a = makeView(T, 1, 200, 150, "row", rand), b = makeView(T, 1, 150, 120, "col", rand);
+  const c = { data: new T(200 * 120), offset: 0, batchStride: 0, rowStride: 120, colStride: 1 };
+  gemmWasm(1, 200, 120, 150, a, b, c);
+  const after1 = wasmMemory().buffer.byteLength;
+  for (let i = 0; i < 200; i++) gemmWasm(1, 200, 120, 150, a, b, c);
+  assert.equal(wasmMemory().buffer.byteLength, after1);
+  // 60 batches of 256 x 256 x 256 float64 is 94 MB of operands: chunked, the memory stays far below.
+  const n = 256, batch = 60;
+  const big = (len: number) => new T(len).fill(0.5);
+  const A = { data: big(batch * n * n), offset: 0, batchStride: n * n, rowStride: n, colStride: 1 };
+  const B = { data: big(batch * n * n), offset: 0, batchStride: n * n, rowStride: n, colStride: 1 };
+  const C = { data: new T(batch * n * n), offset: 0, batchStride: n * n, rowStride: n, colStride: 1 };
+  gemmWasm(batch, n, n, n, A, B, C);
+  assert.ok(C.data.every((x) => x === 64), "0.5 * 0.5 summed 256 times is 64");
+  assert.ok(wasmMemory().buffer.byteLength < 48 * 2 ** 20, `Wasm memory grew to ${wasmMemory().buffer.byteLength} bytes`);
+});
+
+test("base64 decoder matches Node's", () => {
+  const bytes = new Uint8Array(1000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37 + (i >> 3)) & 255;
+  for (const len of [0, 1, 2, 3, 4, 5, 999, 1000]) {
+    const text = Buffer.from(bytes.subarray(0, len)).toString("base64");
+    assert.deepEqual(decodeBase64(text), bytes.subarray(0, len));
+  }
+  assert.throws(() => decodeBase64("ab$d"), /invalid character/);
+});
