@@ -1,10 +1,15 @@
-// Wasm SIMD GEMM throughput: `node --import tsx bench/gemm-wasm.ts [sizes...] [--runs N]` prints,
-// for n x n matrices (default 256 512 1024), the median GFLOP/s over N timed runs (default 7,
-// after a warm-up) of the Wasm kernel in float32 and float64, contiguous and with a transposed
-// B, next to the pure-JS kernel. Single thread. Inputs follow BENCHMARKS.md's `uniform`.
+// Wasm SIMD GEMM throughput: `node --import tsx bench/gemm-wasm.ts [sizes...] [--runs N] [--no-js]`
+// prints, for n x n matrices (default 256 512 1024), the median GFLOP/s over N timed runs
+// (default 7, after a warm-up) of the Wasm kernel in float32 and float64, row-major and with a
+// transposed B, next to the pure-JS kernel; single thread, inputs as BENCHMARKS.md's `uniform`.
+// First it measures this machine's ceiling for the plain-SIMD kernel's instruction mix:
+// independent f32x4 multiplies and adds in registers, which bounds any Wasm SIMD128 GEMM without
+// FMA. Add --experimental-wasm-relaxed-simd to node (Node 20; on by default from Node 22) for
+// the relaxed-SIMD build, whose fused multiply-adds can pass that ceiling.
+import wabtInit from "wabt";
 import { gemm } from "../src/kernels/gemm.js";
 import { gemmWasm } from "../src/kernels/wasm/gemm.js";
-import { wasmAvailable } from "../src/kernels/wasm/loader.js";
+import { wasmAvailable, wasmRelaxedSimdSupported } from "../src/kernels/wasm/loader.js";
 import type { MatView } from "../src/kernels/gemm.js";
 
 const args = process.argv.slice(2);
@@ -32,9 +37,38 @@ function median(f: () => void, reps: number): number {
   return t[t.length >> 1] / 1000;
 }
 
+/** GFLOP/s of 6 independent f32x4 multiply chains and 6 add chains (4 flops per vector op). */
+async function mulAddCeiling(): Promise<number> {
+  const wabt = await wabtInit();
+  const regs = Array.from({ length: 12 }, (_, i) => `$r${i}`);
+  const op = (r: string, i: number) => `(local.set ${r} (f32x4.${i < 6 ? "mul" : "add"} (local.get ${r}) (local.get $k)))`;
+  const body = Array.from({ length: 4 }, () => regs.map(op).join(" ")).join(" ");
+  const wat = `(module (func (export "f") (param $n i32) (result f32) ${regs.map((r) => `(local ${r} v128)`).join(" ")} (local $k v128)
+    (local.set $k (f32x4.splat (f32.const 1.0000001)))
+    (loop $l ${body} (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n)))
+    ${regs.slice(1).map((r) => `(local.set $r0 (f32x4.add (local.get $r0) (local.get ${r})))`).join(" ")}
+    (f32x4.extract_lane 0 (local.get $r0))))`;
+  const mod = wabt.parseWat("ceiling.wat", wat, { simd: true });
+  const bytes = new Uint8Array(mod.toBinary({}).buffer);
+  const f = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f as (n: number) => number;
+  const iters = 1e6;
+  // Called often enough to be tiered up from Liftoff to TurboFan before timing.
+  for (let i = 0; i < 200; i++) f(1000);
+  let best = Infinity;
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    f(iters);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return (iters * 4 * 12 * 4) / best / 1e9;
+}
+
 const view = (data: MatView["data"], rowStride: number, colStride: number): MatView => ({ data, offset: 0, batchStride: 0, rowStride, colStride });
 
-console.log(`Wasm SIMD available: ${wasmAvailable()}; median of ${runs} runs`);
+const ceiling = await mulAddCeiling();
+const build = wasmRelaxedSimdSupported() ? "relaxed SIMD (fused multiply-add)" : "SIMD128 (multiply + add)";
+console.log(`Wasm SIMD available: ${wasmAvailable()}, kernel build: ${build}; median of ${runs} runs`);
+console.log(`ceiling of separate mul + add (no FMA in Wasm SIMD): ${ceiling.toFixed(1)} GFLOP/s float32, ${(ceiling / 2).toFixed(1)} float64`);
 for (const n of sizes) {
   const flops = 2 * n ** 3;
   const gf = (s: number) => (flops / s / 1e9).toFixed(1).padStart(6);
@@ -46,6 +80,7 @@ for (const n of sizes) {
     const wt = median(() => gemmWasm(1, n, n, n, A, Bt, C), reps);
     const js = withJs ? gf(median(() => gemm(1, n, n, n, A, B, C), Math.min(runs, 3))) : "     -";
     const name = T === Float32Array ? "float32" : "float64";
-    console.log(`${name} ${String(n).padStart(4)}: wasm ${gf(w)} GFLOP/s (${(w * 1e3).toFixed(2)} ms)  wasm A@B.T ${gf(wt)}  js ${js}`);
+    const share = ((flops / w / 1e9 / (T === Float32Array ? ceiling : ceiling / 2)) * 100).toFixed(0);
+    console.log(`${name} ${String(n).padStart(4)}: wasm ${gf(w)} GFLOP/s (${(w * 1e3).toFixed(2)} ms, ${share} % of ceiling)  wasm A@B.T ${gf(wt)}  js ${js}`);
   }
 }

@@ -109,7 +109,9 @@ function firstLine(e) {
 
 function runSystem(sys, opts, tmpDir) {
   const result = path.join(tmpDir, `${sys.id}.json`);
-  const args = ["--expose-gc", fileURLToPath(import.meta.url), "--child", sys.id, "--result", result];
+  // A 3.9 MB JS stack (Node's default is about 1 MB; the OS gives the main thread 8 MB) for
+  // every system alike: jax-js's eager W1 recurses through its lazy 5,000-op expression.
+  const args = ["--expose-gc", "--stack-size=3900", fileURLToPath(import.meta.url), "--child", sys.id, "--result", result];
   if (opts.quick) args.push("--quick");
   if (opts.jitW1) args.push("--jit-w1");
   if (opts.only) args.push("--only", opts.only.join(","));
@@ -139,7 +141,7 @@ function cell(r, w) {
   if (!r) return "n/a (not run)";
   if (r.na) return `n/a (${r.na})`;
   const gf = w.flops ? ` (${fmt(w.flops / (r.median * 1e-3) / 1e9)} GF/s)` : "";
-  return `${fmt(r.median)}${gf}${r.note ? ` ${r.note}` : ""}`;
+  return `${fmt(r.median)}${gf}`;
 }
 
 function ratio(a, b) {
@@ -160,6 +162,15 @@ function table(ids, systems, bySystem) {
     const row = [w.label, w.unit, ...rs.map((r) => cell(r, w)), ...(hasCr ? peers.map((s) => ratio(cr, bySystem[s.id]?.results?.[id])) : [])];
     lines.push(`| ${row.join(" | ")} |`);
   }
+  const notes = [];
+  for (const s of systems) {
+    for (const id of ids) {
+      const note = bySystem[s.id]?.results?.[id]?.note;
+      if (note) notes.push(`${s.label} ${id}: ${note}`);
+    }
+    if (bySystem[s.id]?.fatal) notes.push(`${s.label}: ${bySystem[s.id].fatal}`);
+  }
+  if (notes.length) lines.push("", `Notes: ${notes.join("; ")}.`);
   return lines.join("\n");
 }
 

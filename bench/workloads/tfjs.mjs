@@ -100,7 +100,7 @@ const workloads = {
     const check = tf.tidy(() => g([A, B]).reduce((s, t) => s + tf.sum(t).dataSync()[0], 0));
     return { samples: await timeIt(tidyCall(() => g([A, B])), pol), check };
   },
-  "W4-f64": () => { throw new NotAvailable("no float64 in TF.js"); },
+  "W4-f64": () => { throw new NotAvailable("no float64"); },
 
   "W5-f32": async (pol) => {
     const A = t32(uniform(1024 * 1024, 41), [1024, 1024]);
@@ -108,7 +108,7 @@ const workloads = {
     const check = tf.tidy(() => tf.sum(tf.matMul(A, B)).dataSync()[0]);
     return { samples: await timeIt(tidyCall(() => tf.matMul(A, B)), pol), check };
   },
-  "W5-f64": () => { throw new NotAvailable("no float64 in TF.js"); },
+  "W5-f64": () => { throw new NotAvailable("no float64"); },
 
   // TF.js has no hessian: one second backward pass per row, H[i] = grad(x -> grad(f)(x)[i]).
   async W6(pol) {
@@ -133,6 +133,7 @@ const workloads = {
   },
 
   async W7(pol) {
+    if (!tf.getKernel("Conv2DBackpropFilter", tf.getBackend())) throw new NotAvailable(`no conv filter gradient in ${tf.getBackend()}`);
     // NCHW data and OIHW weights as specified, laid out once, outside the step, in TF.js's native
     // NHWC / HWIO; the step transposes back to NCHW before flattening so the dense layer sees
     // the same feature order as in every other system.

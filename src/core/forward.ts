@@ -9,7 +9,7 @@ import { engineOps } from "./hooks.js";
 export class ForwardTrace extends Trace {
   dual(primal: Tensor, tangent: Tensor): Tensor {
     const t = makeTracer(this, primal);
-    t.tangent = tangent;
+    t.node = tangent;
     return t;
   }
 
@@ -21,7 +21,7 @@ export class ForwardTrace extends Trace {
       const a = args[i];
       if (typeof a !== "number" && a.trace === this) {
         vals[i] = a.primal as Tensor;
-        tangents[i] = a.tangent;
+        tangents[i] = a.node as Tensor;
       } else {
         vals[i] = a;
         tangents[i] = null;

@@ -3,7 +3,21 @@ import { isFloat } from "../tensor/dtype.js";
 import { ArgumentError, DTypeError, NotDifferentiableError, ShapeError, fmtShape } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
 import { bind, bind1, bind2, makeTracer } from "./trace.js";
-import { RNode, ReverseTrace } from "./reverse.js";
+import { RNode, ReverseTrace, linkParents, parentOf } from "./reverse.js";
+
+/** A node of the imperative graph: it keeps its arguments as given (tracers, for createGraph). */
+class ImperativeNode extends RNode {
+  /** The arguments as given; null once backward() freed the graph. */
+  saved: Arg[] | null;
+  /** The leaf tensor whose `.grad` receives this node's cotangent. */
+  leaf: Tensor | null = null;
+  /** Visit mark of the graph walk. */
+  mark = 0;
+  constructor(prim: Primitive<any> | null, params: unknown, saved: Arg[] | null, ans: Tensor) {
+    super(prim, params, ans);
+    this.saved = saved;
+  }
+}
 import { engineOps } from "./hooks.js";
 
 /**
@@ -23,20 +37,13 @@ export class ImperativeTrace extends ReverseTrace {
   override process(prim: Primitive<any>, args: Arg[], params: unknown): Tensor {
     const n = args.length;
     const vals: Arg[] = new Array(n);
-    let parents: (RNode | null)[] | null = null;
-    for (let i = 0; i < n; i++) {
-      const a = args[i];
-      if (typeof a !== "number" && a.trace === this) {
-        vals[i] = a.primal as Tensor;
-        if (parents === null) parents = n === 1 ? [null] : n === 2 ? [null, null] : new Array(n).fill(null);
-        parents[i] = a.node as RNode;
-      } else vals[i] = a;
-    }
+    // A node keeps its arguments as given (for createGraph); `vals` are the values one level down.
+    const node = new ImperativeNode(prim, params, args.slice(), args[0] as Tensor);
+    linkParents(this, node, args, vals);
     const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
     // A missing VJP rule is reported by backward(), not here: code that never calls backward
     // (evaluation without noGrad) must not fail.
-    const node = new RNode(prim, params, args.slice(), ans, parents);
     const t = makeTracer(this, ans);
     t.node = node;
     node.ans = t;
@@ -65,8 +72,8 @@ function checkLeafable(t: Tensor, op: string): void {
     );
 }
 
-function leafNode(leaf: Tensor, value: Tensor): RNode {
-  const node = new RNode(null, null, null, value, null);
+function leafNode(leaf: Tensor, value: Tensor): ImperativeNode {
+  const node = new ImperativeNode(null, null, null, value);
   node.leaf = leaf;
   return node;
 }
@@ -79,7 +86,7 @@ function leafNode(leaf: Tensor, value: Tensor): RNode {
 export function requiresGradLeaf(t: Tensor): Tensor {
   checkLeafable(t, "requiresGrad");
   if (t.trace === imperative) {
-    if ((t.node as RNode).prim === null) return t;
+    if ((t.node as ImperativeNode).prim === null) return t;
     throw new ArgumentError(
       "requiresGrad: the tensor is already the result of recorded operations (not a leaf); use x.detach().requiresGrad_() for a new leaf",
     );
@@ -99,7 +106,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean): Tensor {
   if (flag) {
     checkLeafable(t, "requiresGrad_");
     if (t.trace === imperative) {
-      if ((t.node as RNode).prim !== null)
+      if ((t.node as ImperativeNode).prim !== null)
         throw new ArgumentError("requiresGrad_: only leaf tensors can be switched; use x.detach().requiresGrad_() for a new leaf");
       return t;
     }
@@ -112,7 +119,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean): Tensor {
     return t;
   }
   if (t.trace !== imperative) return t;
-  const node = t.node as RNode;
+  const node = t.node as ImperativeNode;
   if (node.prim !== null)
     throw new ArgumentError("requiresGrad_(false): only a leaf can stop requiring grad; use x.detach() for a non-leaf");
   const v = t.primal as Tensor;
@@ -125,7 +132,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean): Tensor {
 
 /** True for a leaf: a concrete tensor, or a requiresGrad tensor not produced by recorded operations. */
 export function isLeaf(t: Tensor): boolean {
-  return t.trace === null || (t.trace === imperative && (t.node as RNode).prim === null);
+  return t.trace === null || (t.trace === imperative && (t.node as ImperativeNode).prim === null);
 }
 
 /** `x.detach()`: x's value, cut from the imperative graph (transform tracers are left to stopGradient). */
@@ -151,7 +158,7 @@ export function isGradEnabled(): boolean {
 
 let epoch = 0;
 
-function freedError(node: RNode): Error {
+function freedError(node: ImperativeNode): Error {
   return new ArgumentError(
     `backward: the graph through ${node.prim?.name ?? "an operation"} was already freed by an earlier backward(); ` +
       `pass {retainGraph: true} to the first backward() to go through the same graph twice`,
@@ -163,21 +170,21 @@ function freedError(node: RNode): Error {
  * nodes' `mark` field (no recursion, no visited Set). Fails before any gradient is touched when
  * part of the graph was freed or a primitive has no VJP rule.
  */
-function topoOrder(root: RNode): RNode[] {
+function topoOrder(root: ImperativeNode): ImperativeNode[] {
   const mark = ++epoch;
-  const order: RNode[] = [];
-  const stack: RNode[] = [root];
+  const order: ImperativeNode[] = [];
+  const stack: ImperativeNode[] = [root];
   const next: number[] = [0];
   root.mark = mark;
   while (stack.length > 0) {
     const top = stack.length - 1;
     const node = stack[top];
-    const ps = node.parents;
     let pushed = false;
-    if (ps !== null) {
+    if (node.saved !== null) {
+      const n = node.saved.length;
       let i = next[top];
-      while (i < ps.length) {
-        const p = ps[i++];
+      while (i < n) {
+        const p = parentOf(node, i++) as ImperativeNode | null;
         if (p !== null && p.mark !== mark) {
           p.mark = mark;
           next[top] = i;
@@ -202,15 +209,14 @@ function topoOrder(root: RNode): RNode[] {
   return order;
 }
 
-function addInto(node: RNode, c: Tensor): void {
+function addInto(node: ImperativeNode, c: Tensor): void {
   node.ct = node.ct === null ? c : engineOps.add(node.ct, c);
 }
 
 /** A node's VJP rules. With `create`, on the recorded tracers (so they record in turn); else on values. */
-function runRules(node: RNode, ct: Tensor, create: boolean): void {
+function runRules(node: ImperativeNode, ct: Tensor, create: boolean): void {
   const prim = node.prim as Primitive<any>;
-  const parents = node.parents as (RNode | null)[];
-  const saved = node.args as Arg[];
+  const saved = node.saved as Arg[];
   let args = saved;
   let ans = node.ans;
   if (!create) {
@@ -221,8 +227,8 @@ function runRules(node: RNode, ct: Tensor, create: boolean): void {
     }
     ans = ans.primal as Tensor;
   }
-  for (let i = 0; i < parents.length; i++) {
-    const p = parents[i];
+  for (let i = 0; i < saved.length; i++) {
+    const p = parentOf(node, i) as ImperativeNode | null;
     if (p !== null) addInto(p, prim.vjp!(ct, ans, args, node.params, i));
   }
 }
@@ -262,7 +268,7 @@ export function backward(y: Tensor, gradient: Tensor | null, opts: BackwardOptio
     g = engineOps.zerosLike(y.primal as Tensor);
     g = g.shape.length === 0 ? scalarTensor(1, y.dtype) : engineOps.add(g, scalarTensor(1, y.dtype, true));
   } else if (!create && g.trace === imperative) g = g.primal as Tensor;
-  const root = y.node as RNode;
+  const root = y.node as ImperativeNode;
   const order = topoOrder(root);
   const prev = imperative.recording;
   imperative.recording = create;
@@ -287,7 +293,8 @@ export function backward(y: Tensor, gradient: Tensor | null, opts: BackwardOptio
       const node = order[k];
       if (node.prim === null) continue;
       // Frees the saved values; the node stays as a marker for the "already freed" error.
-      node.args = null;
+      node.saved = null;
+      node.p0 = node.p1 = null;
       node.parents = null;
       node.params = null;
     }

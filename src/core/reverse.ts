@@ -12,21 +12,55 @@ import { engineOps } from "./hooks.js";
 export class RNode {
   prim: Primitive<any> | null;
   params: unknown;
-  args: Arg[] | null;
+  /**
+   * The rule's arguments, values one level down: in fields for one or two arguments, in `rest`
+   * for more. Fields rather than arrays keep a recorded scalar op near 200 bytes.
+   */
+  a0: Arg | undefined = undefined;
+  a1: Arg | undefined = undefined;
+  rest: Arg[] | null = null;
   ans: Tensor;
-  /** Parent node per argument, null where the argument is a constant at this level. */
-  parents: (RNode | null)[] | null;
+  /** Parent nodes of arguments 0 and 1 (null for a constant at this level); all of them in `parents` beyond two. */
+  p0: RNode | null = null;
+  p1: RNode | null = null;
+  parents: (RNode | null)[] | null = null;
   ct: Tensor | null = null;
-  /** Imperative path: the leaf tensor whose `.grad` receives this node's cotangent. */
-  leaf: Tensor | null = null;
-  /** Visit mark for the imperative path's graph walk. */
-  mark = 0;
-  constructor(prim: Primitive<any> | null, params: unknown, args: Arg[] | null, ans: Tensor, parents: (RNode | null)[] | null) {
+  constructor(prim: Primitive<any> | null, params: unknown, ans: Tensor) {
     this.prim = prim;
     this.params = params;
-    this.args = args;
     this.ans = ans;
-    this.parents = parents;
+  }
+}
+
+/** A node's saved arguments as the array the rules take. */
+export function argsOf(node: RNode): Arg[] {
+  if (node.rest !== null) return node.rest;
+  return node.a1 === undefined ? [node.a0 as Arg] : [node.a0 as Arg, node.a1];
+}
+
+/** The parent node of argument `i` (null for a constant). */
+export function parentOf(node: RNode, i: number): RNode | null {
+  return i === 0 ? node.p0 : i === 1 ? node.p1 : (node.parents as (RNode | null)[])[i];
+}
+
+/**
+ * Splits `args` into values one level down (written back into `args`) and the parents at
+ * `trace`, recorded on `node` (`vals` may be `args` itself).
+ */
+export function linkParents(trace: Trace, node: RNode, args: Arg[], vals: Arg[]): void {
+  const n = args.length;
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    if (typeof a !== "number" && a.trace === trace) {
+      vals[i] = a.primal as Tensor;
+      const p = a.node as RNode;
+      if (i === 0) node.p0 = p;
+      else if (i === 1) node.p1 = p;
+      if (n > 2) {
+        if (node.parents === null) node.parents = new Array(n).fill(null);
+        node.parents[i] = p;
+      }
+    } else vals[i] = a;
   }
 }
 
@@ -44,7 +78,7 @@ export class ReverseTrace extends Trace {
   }
 
   leaf(value: Tensor): Tensor {
-    const node = new RNode(null, null, null, value, null);
+    const node = new RNode(null, null, value);
     if (this.keepsTape) this.tape.push(node);
     const t = makeTracer(this, value);
     t.node = node;
@@ -52,25 +86,23 @@ export class ReverseTrace extends Trace {
   }
 
   process(prim: Primitive<any>, args: Arg[], params: unknown): Tensor {
+    const node = new RNode(prim, params, args[0] as Tensor);
+    // `args` is the fresh array bind made for this call: reuse it for the values one level down.
+    linkParents(this, node, args, args);
     const n = args.length;
-    const vals: Arg[] = new Array(n);
-    let parents: (RNode | null)[] | null = null;
-    for (let i = 0; i < n; i++) {
-      const a = args[i];
-      if (typeof a !== "number" && a.trace === this) {
-        vals[i] = a.primal as Tensor;
-        if (parents === null) parents = n === 1 ? [null] : n === 2 ? [null, null] : new Array(n).fill(null);
-        parents[i] = a.node as RNode;
-      } else vals[i] = a;
-    }
+    if (n === 1) node.a0 = args[0];
+    else if (n === 2) {
+      node.a0 = args[0];
+      node.a1 = args[1];
+    } else node.rest = args;
     // The fixed-arity binds reach the kernels' impl1/impl2 fast paths when the values are concrete.
-    const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
+    const ans = n === 1 ? bind1(prim, args[0], params) : n === 2 ? bind2(prim, args[0], args[1], params) : bind(prim, args, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
     if (prim.vjp === undefined)
       throw new NotDifferentiableError(
         `${prim.name}: no reverse-mode (VJP) rule is defined; give one with defvjp(${prim.name}, ...)`,
       );
-    const node = new RNode(prim, params, vals, ans, parents);
+    node.ans = ans;
     if (this.keepsTape) this.tape.push(node);
     const t = makeTracer(this, ans);
     t.node = node;
@@ -85,13 +117,18 @@ function accumulate(node: RNode, c: Tensor): void {
 
 /** Runs one node's VJP rules, sending cotangents to its parents. */
 export function propagate(node: RNode, ct: Tensor): void {
-  const parents = node.parents as (RNode | null)[];
   const prim = node.prim as Primitive<any>;
-  for (let i = 0; i < parents.length; i++) {
-    const p = parents[i];
-    if (p === null) continue;
-    accumulate(p, prim.vjp!(ct, node.ans, node.args as Arg[], node.params, i));
-  }
+  const args = argsOf(node);
+  const p0 = node.p0;
+  const p1 = node.p1;
+  if (p0 !== null) accumulate(p0, prim.vjp!(ct, node.ans, args, node.params, 0));
+  if (p1 !== null) accumulate(p1, prim.vjp!(ct, node.ans, args, node.params, 1));
+  const ps = node.parents;
+  if (ps !== null)
+    for (let i = 2; i < ps.length; i++) {
+      const p = ps[i];
+      if (p !== null) accumulate(p, prim.vjp!(ct, node.ans, args, node.params, i));
+    }
 }
 
 /**

@@ -36,12 +36,15 @@ function topTrace(args: Arg[]): Trace | null {
       if (top === null || t.level > top.level) top = t;
     }
   }
-  if (top !== null && !top.active)
-    throw new ArgumentError(
-      "a traced value was used after its transform returned (it escaped, e.g. through a closure or a global); " +
-        "return it from the transformed function instead",
-    );
+  if (top !== null && !top.active) throw escapedError();
   return top;
+}
+
+function escapedError(): Error {
+  return new ArgumentError(
+    "a traced value was used after its transform returned (it escaped, e.g. through a closure or a global); " +
+      "return it from the transformed function instead",
+  );
 }
 
 /** The single dispatch point: eager kernel when nothing is traced, else the innermost trace. */
@@ -54,13 +57,19 @@ export function bind<P>(prim: Primitive<P>, args: Arg[], params: P): Tensor {
 export function bind1<P>(prim: Primitive<P>, x: Arg, params: P): Tensor {
   if (typeof x === "number" || x.trace === null)
     return prim.impl1 !== undefined ? prim.impl1(x, params) : prim.impl([x], params);
-  return bind(prim, [x], params);
+  const t = x.trace as Trace;
+  if (!t.active) throw escapedError();
+  return t.process(prim, [x], params);
 }
 
 export function bind2<P>(prim: Primitive<P>, a: Arg, b: Arg, params: P): Tensor {
-  if ((typeof a === "number" || a.trace === null) && (typeof b === "number" || b.trace === null))
+  const ta = typeof a === "number" ? null : (a.trace as Trace | null);
+  const tb = typeof b === "number" ? null : (b.trace as Trace | null);
+  if (ta === null && tb === null)
     return prim.impl2 !== undefined ? prim.impl2(a, b, params) : prim.impl([a, b], params);
-  return bind(prim, [a, b], params);
+  const t = ta === null ? (tb as Trace) : tb === null || ta.level >= tb.level ? ta : tb;
+  if (!t.active) throw escapedError();
+  return t.process(prim, [a, b], params);
 }
 
 /** A tracer of `trace` wrapping `primal`; shape and dtype are the primal's. */

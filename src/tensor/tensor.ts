@@ -32,11 +32,11 @@ export class Tensor {
   trace: TraceRef | null;
   /** A tracer's value one level down. */
   primal: Tensor | null;
-  /** A reverse-mode tracer's graph node, or a forward-mode tracer's tangent (core's business). */
+  /**
+   * Core's slot: a reverse-mode tracer's graph node, or a forward-mode tracer's tangent (one
+   * field for both keeps every tensor, and so every recorded op, smaller).
+   */
   node: unknown;
-  tangent: Tensor | null;
-  /** Imperative path: accumulated gradient of a leaf. */
-  grad: Tensor | null;
 
   constructor(
     dtype: DType,
@@ -58,8 +58,15 @@ export class Tensor {
     this.trace = null;
     this.primal = null;
     this.node = null;
-    this.tangent = null;
-    this.grad = null;
+  }
+
+  /** Imperative path: the gradient accumulated into a leaf by `backward()` (null before). */
+  get grad(): Tensor | null {
+    return leafGrads.get(this) ?? null;
+  }
+  set grad(g: Tensor | null) {
+    if (g === null) leafGrads.delete(this);
+    else leafGrads.set(this, g);
   }
 
   get ndim(): number {
@@ -153,6 +160,9 @@ export class Tensor {
     return reprFormatter(this);
   }
 }
+
+// Gradients of requiresGrad leaves live beside the tensors: only a few tensors ever have one.
+const leafGrads = new WeakMap<Tensor, Tensor>();
 
 let formatter: (t: Tensor) => string = (t) => `Tensor(${t.dtype}, shape=(${t.shape.join(", ")}))`;
 let reprFormatter: (t: Tensor) => string = formatter;

@@ -44,7 +44,7 @@ export function pushForward(
   for (const o of outT) {
     if (typeof o !== "number" && o.trace === trace) {
       outLeaves.push(o.primal as Tensor);
-      tanLeaves.push(o.tangent as Tensor);
+      tanLeaves.push(o.node as Tensor);
     } else {
       outLeaves.push(o);
       tanLeaves.push(zerosLike(toTensor(o)));

@@ -1,15 +1,19 @@
 // The WebAssembly SIMD GEMM against a naive triple loop: random shapes (1 x N, N x 1, odd sizes,
 // sizes crossing the cache blocks), transposed / strided / negatively strided / broadcast
-// operands, batches, strided outputs, float32 and float64, with the Wasm path on and off.
+// operands, batches, strided outputs, float32 and float64, with the Wasm path on and off. The
+// whole file runs again in a child Node with relaxed SIMD switched on, for the FMA build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmWasm, wasmGemmPreferred } from "../../src/kernels/wasm/gemm.js";
-import { setWasmEnabled, wasmAvailable, wasmSimdSupported } from "../../src/kernels/wasm/loader.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { gemmBest, gemmWasm, wasmGemmPreferred } from "../../src/kernels/wasm/gemm.js";
+import { setWasmEnabled, wasmAvailable, wasmRelaxedSimdSupported, wasmSimdSupported } from "../../src/kernels/wasm/loader.js";
 import { wasmMemory } from "../../src/kernels/wasm/arena.js";
 import { decodeBase64 } from "../../src/kernels/wasm/base64.js";
 import type { MatView } from "../../src/kernels/gemm.js";
 
-type FloatArray = Float32Array | Float64Array;
+/** Set in the child run of this file under --experimental-wasm-relaxed-simd (Node 20 lacks it by default). */
+const fmaChild = process.env.CHAINRULE_GEMM_FMA_CHILD === "1";
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 // Deterministic generator (xorshift32), values in [-1, 1).
@@ -123,7 +127,7 @@ for (const wasmOn of [true, false]) {
 
   test(`${path}: odd and block-crossing sizes, all operand layouts`, withPath(() => {
     const rand = rng(2);
-    // f32 blocks are MC 128, KC 512; f64 MC 96, KC 256: these cross them and the 4 x 8 / 4 x 4 tiles.
+    // f32 blocks are MC 128, KC 512; f64 MC 64, KC 512: these cross them and the 4 x 8 / 4 x 4 tiles.
     const shapes = [[7, 13, 5], [37, 29, 53], [33, 9, 257], [97, 15, 31], [130, 70, 520], [5, 133, 300]];
     const layouts: Layout[] = ["row", "col", "strided", "reversed", "sparse"];
     let s = 0;
@@ -201,9 +205,21 @@ test("wasm SIMD is detected and used in Node 20", () => {
   setWasmEnabled(true);
 });
 
+test("CHAINRULE_WASM=0 in the environment starts with the Wasm kernels off", { skip: fmaChild }, () => {
+  const loader = new URL("../../src/kernels/wasm/loader.ts", import.meta.url).href;
+  const probe = `import { wasmAvailable } from ${JSON.stringify(loader)}; console.log(wasmAvailable());`;
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { encoding: "utf8", env: { ...process.env, ...env } }).stdout.trim();
+  assert.equal(run({ CHAINRULE_WASM: "0" }), "false");
+  assert.equal(run({ CHAINRULE_WASM: "1" }), "true");
+});
+
 test("float32 runs in Wasm: sums in float32 in k order, bit for bit (k within one block)", () => {
   // The JS kernel accumulates float32 products in float64; the Wasm kernel rounds every product
-  // and partial sum to float32, exactly like this loop. Matching it bit for bit shows Wasm ran.
+  // and partial sum to float32 (the FMA build: every fused a*b+s), exactly like this loop.
+  // Matching it bit for bit shows Wasm ran. (A float32 product is exact in float64, so
+  // fround(a*b + s) is the fused result but for double rounding, absent from these inputs.)
+  const fused = wasmRelaxedSimdSupported();
   const rand = rng(5);
   const m = 19, n = 23, k = 300;
   const a = makeView(Float32Array, 1, m, k, "row", rand), b = makeView(Float32Array, 1, k, n, "col", rand);
@@ -215,13 +231,28 @@ test("float32 runs in Wasm: sums in float32 in k order, bit for bit (k within on
     for (let j = 0; j < n; j++) {
       let s = 0, d = 0;
       for (let p = 0; p < k; p++) {
-        s = f(s + f(a.data[at(a, 0, i, p)] * b.data[at(b, 0, p, j)]));
+        const x = a.data[at(a, 0, i, p)] * b.data[at(b, 0, p, j)];
+        s = fused ? f(x + s) : f(s + f(x));
         d += a.data[at(a, 0, i, p)] * b.data[at(b, 0, p, j)];
       }
       assert.equal(c.data[i * n + j], s);
       if (f(d) !== s) differs = true;
     }
   assert.ok(differs, "float64 accumulation should differ somewhere (otherwise this test proves nothing)");
+});
+
+test("gemmBest gives the same products through either kernel", () => {
+  // A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]]: A B = [[19, 22], [43, 50]], in both dtypes; and
+  // a 40 x 40 all-ones product (Wasm-sized) is 40 everywhere.
+  for (const T of both) {
+    const c = { data: new T(4), offset: 0, batchStride: 0, rowStride: 2, colStride: 1 };
+    gemmBest(1, 2, 2, 2, { ...c, data: T.from([1, 2, 3, 4]) }, { ...c, data: T.from([5, 6, 7, 8]) }, c);
+    assert.deepEqual(Array.from(c.data), [19, 22, 43, 50]);
+    const ones = { data: new T(1600).fill(1), offset: 0, batchStride: 0, rowStride: 40, colStride: 1 };
+    const out = { ...ones, data: new T(1600) };
+    gemmBest(1, 40, 40, 40, ones, ones, out);
+    assert.ok(out.data.every((x) => x === 40));
+  }
 });
 
 test("int32 and mixed element types go to the JS kernel", () => {
@@ -257,6 +288,17 @@ test("Wasm memory stays flat over repeated calls and bounded for big batches", (
   assert.ok(wasmMemory().buffer.byteLength < 48 * 2 ** 20, `Wasm memory grew to ${wasmMemory().buffer.byteLength} bytes`);
 });
 
+test("products bigger than the working set are cut into blocks of C, memory staying bounded", () => {
+  const rand = rng(7);
+  // float64 working set is 4M elements: B of 2048 x 1100 needs column blocks; A of 2100 x 2000
+  // with a thin B needs row blocks (A transposed, so its row blocks are gathered densely).
+  check(Float64Array, 1, 9, 1100, 2048, makeView(Float64Array, 1, 9, 2048, "row", rand), makeView(Float64Array, 1, 2048, 1100, "col", rand), "strided");
+  check(Float64Array, 2, 2100, 5, 2000, makeView(Float64Array, 2, 2100, 2000, "col", rand), makeView(Float64Array, 2, 2000, 5, "row", rand));
+  check(Float32Array, 1, 8, 1030, 4100, makeView(Float32Array, 1, 8, 4100, "strided", rand), makeView(Float32Array, 1, 4100, 1030, "row", rand));
+  // 32 MB of staged operands plus the packing buffers.
+  assert.ok(wasmMemory().buffer.byteLength < 48 * 2 ** 20, `Wasm memory grew to ${wasmMemory().buffer.byteLength} bytes`);
+});
+
 test("base64 decoder matches Node's", () => {
   const bytes = new Uint8Array(1000);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37 + (i >> 3)) & 255;
@@ -265,4 +307,18 @@ test("base64 decoder matches Node's", () => {
     assert.deepEqual(decodeBase64(text), bytes.subarray(0, len));
   }
   assert.throws(() => decodeBase64("ab$d"), /invalid character/);
+});
+
+test("relaxed-SIMD (FMA) build: this whole file passes in a Node with relaxed SIMD on", { skip: fmaChild }, () => {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "--test", self], {
+    encoding: "utf8",
+    env: { ...process.env, CHAINRULE_GEMM_FMA_CHILD: "1" },
+    timeout: 240_000,
+  });
+  assert.equal(r.status, 0, `child run failed:\n${r.stdout.split("\n").filter((l) => /^not ok|error:|expected|actual/.test(l.trim())).join("\n")}`);
+});
+
+test("the child run uses the relaxed-SIMD build", { skip: !fmaChild }, () => {
+  assert.equal(wasmRelaxedSimdSupported(), true);
 });

@@ -1,6 +1,7 @@
 // The library's one WebAssembly memory. Kernels copy operands in, run, and copy results out, so
 // users never allocate or free Wasm memory. It grows to the largest working set asked for and is
-// then reused (Wasm memory cannot shrink), so repeated calls of the same sizes keep it flat.
+// then reused (Wasm memory cannot shrink); kernels cap their working set (gemm.ts cuts big
+// products into blocks), so it stays bounded whatever the problem sizes, and flat across calls.
 // Only `reserve` grows it (the Wasm code never does), so the typed-array views over it are
 // re-made there and nowhere else: reading `memory.buffer` on every call costs more than small
 // products do.
@@ -38,16 +39,12 @@ export function reserve(bytes: number): boolean {
   const mem = wasmMemory();
   if (bytes <= capacity) return true;
   if (bytes > MAX_WASM_BYTES) return false;
-  // Grow geometrically so a slowly rising size does not grow (and copy) on every call.
-  const want = Math.min(MAX_WASM_BYTES, Math.max(bytes, capacity * 1.5));
+  // 64-bit engines reserve the whole address range up front, so a grow commits pages in place
+  // instead of copying: growing exactly to the request is cheap and keeps the footprint tight.
   try {
-    mem.grow(Math.ceil((want - capacity) / PAGE));
+    mem.grow(Math.ceil((bytes - capacity) / PAGE));
   } catch {
-    try {
-      mem.grow(Math.ceil((bytes - capacity) / PAGE));
-    } catch {
-      return false;
-    }
+    return false;
   }
   refresh(mem);
   return true;

@@ -13,16 +13,23 @@ const MR = 4;
 const NR: Record<WasmFloat, number> = { f32: 8, f64: 4 };
 
 /**
- * Cache blocks (elements), tuned on Zen 5 (48 KB L1d, 1 MB L2): the KC x NR sliver of B stays in
- * L1 while MC x KC of packed A sits in L2. MC is a multiple of MR and NC of both NRs.
+ * Cache blocks (elements). The KC x NR sliver of B (16 KB) stays in L1 while the MC x KC block of
+ * packed A (256 KB) streams from L2 and the KC x NC panel of B sits in L2/L3. MC must be a
+ * multiple of MR and NC of NR. Swept on the development machine (48 KB L1d, 2 MB L2) over MC
+ * 32..256 and KC 256..1024 at 1024^3: every choice in that range came within 3 % of the others,
+ * the micro-kernel being bound by the FP ports rather than by memory.
  */
 const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> = {
-  f32: { MC: 128, KC: 512, NC: 4096 },
-  f64: { MC: 96, KC: 256, NC: 4096 },
+  f32: { MC: 128, KC: 512, NC: 2048 },
+  f64: { MC: 64, KC: 512, NC: 2048 },
 };
 
-/** Batches are grouped so that one chunk's copies stay under this many bytes (one batch may exceed it). */
-const CHUNK_BYTES = 1 << 24;
+/**
+ * Bytes of operands staged per Wasm call: batches are grouped, and a matrix too big for it is cut
+ * into blocks of C's rows and columns, so the memory (which never shrinks) stays near this size
+ * whatever the problem; the extra copies are O(n^2) against O(n^3) work.
+ */
+const WORKING_SET_BYTES = 1 << 25;
 
 /**
  * Below about this many multiply-adds the fixed cost of a Wasm call (about 0.3 µs: copies,
@@ -40,7 +47,7 @@ export function gemmWasm(batch: number, m: number, n: number, k: number, a: MatV
   if (batch === 0 || m === 0 || n === 0) return;
   const t = k > 0 ? floatKind(a, b, c) : null;
   const run = t === null ? null : gemmDriver(t);
-  if (run === null || t === null || !runWasm(run, t, batch, m, n, k, a, b, c)) gemmJs(batch, m, n, k, a, b, c);
+  if (run === null || t === null || !runBlocked(run, t, batch, m, n, k, a, b, c)) gemmJs(batch, m, n, k, a, b, c);
 }
 
 /**
@@ -49,6 +56,15 @@ export function gemmWasm(batch: number, m: number, n: number, k: number, a: MatV
  */
 export function wasmGemmPreferred(m: number, n: number, k: number, data: MatView["data"]): boolean {
   return (data instanceof Float32Array || data instanceof Float64Array) && m * n * k >= WASM_MIN_WORK && wasmAvailable();
+}
+
+/**
+ * `gemm` with the dispatch done: the Wasm kernel when `wasmGemmPreferred` says so, else the JS
+ * one. Same signature and semantics as both, so callers can swap it in for `gemm` as is.
+ */
+export function gemmBest(batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): void {
+  if (wasmGemmPreferred(m, n, k, c.data)) gemmWasm(batch, m, n, k, a, b, c);
+  else gemmJs(batch, m, n, k, a, b, c);
 }
 
 function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
@@ -61,6 +77,35 @@ const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
 /** Element offsets are kept 64-byte aligned (16 float32 or 8 float64 elements). */
 const align = (x: number, E: number) => roundUp(x, 64 / E);
 
+/**
+ * Runs the product in one staged pass when it fits the working set, else block by block of C
+ * (columns first when B alone is too big, then rows). False, with nothing written, when the Wasm
+ * memory cannot be had; the first block is the largest, so later ones cannot fail.
+ */
+function runBlocked(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): boolean {
+  const E = t === "f32" ? 4 : 8, nr = NR[t];
+  const budget = WORKING_SET_BYTES / E;
+  let nb = n, mb = m;
+  if (k * n > budget / 2) nb = Math.min(n, Math.max(nr, Math.floor(budget / 2 / k / nr) * nr));
+  const rest = budget - k * nb, perRow = k + roundUp(nb, nr);
+  if (m * perRow > rest) mb = Math.min(m, Math.max(MR, Math.floor(rest / perRow / MR) * MR));
+  if (mb === m && nb === n) return runWasm(run, t, batch, m, n, k, a, b, c);
+  for (let u = 0; u < batch; u++) {
+    const ab = a.offset + u * a.batchStride, bb = b.offset + u * b.batchStride, cb = c.offset + u * c.batchStride;
+    for (let j0 = 0; j0 < n; j0 += nb)
+      for (let i0 = 0; i0 < m; i0 += mb) {
+        const av = { ...a, offset: ab + i0 * a.rowStride, batchStride: 0 };
+        const bv = { ...b, offset: bb + j0 * b.colStride, batchStride: 0 };
+        const cv = { ...c, offset: cb + i0 * c.rowStride + j0 * c.colStride, batchStride: 0 };
+        if (!runWasm(run, t, 1, Math.min(mb, m - i0), Math.min(nb, n - j0), k, av, bv, cv)) {
+          if (u === 0 && i0 === 0 && j0 === 0) return false;
+          gemmJs(1, Math.min(mb, m - i0), Math.min(nb, n - j0), k, av, bv, cv);
+        }
+      }
+  }
+  return true;
+}
+
 /** Runs the product through Wasm, chunk of batches by chunk; false (nothing written) if memory is refused. */
 function runWasm(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): boolean {
   const E = t === "f32" ? 4 : 8, nr = NR[t], blk = BLOCKS[t];
@@ -68,7 +113,7 @@ function runWasm(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: num
   const mc = Math.min(blk.MC, mp), kc = Math.min(blk.KC, k), nc = Math.min(blk.NC, ldc);
   const packA = 0, packB = align(mc * kc, E), aAt = packB + align(kc * nc, E);
   const perBatch = (a.batchStride === 0 ? 0 : m * k) + (b.batchStride === 0 ? 0 : k * n) + mp * ldc;
-  const chunk = Math.max(1, Math.min(batch, Math.floor(CHUNK_BYTES / E / Math.max(1, perBatch))));
+  const chunk = Math.max(1, Math.min(batch, Math.floor(WORKING_SET_BYTES / E / Math.max(1, perBatch))));
   // A span's size depends on the batch count, not on where the chunk starts: the first (full)
   // chunk needs the most memory, so reserving for it up front means no later chunk can fail.
   const first = { a: spanOf(a, 0, chunk, m, k), b: spanOf(b, 0, chunk, k, n) };

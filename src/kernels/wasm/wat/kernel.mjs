@@ -1,7 +1,7 @@
 // The register-blocked micro-kernel: an MR x NR tile of C (NR = NV vectors) accumulated over kc
 // packed steps. Per step it loads NV vectors of the packed B sliver, splats MR scalars of the
 // packed A panel, and does MR * NV vector multiplies and adds into MR * NV = 8 accumulators
-// (Wasm SIMD has no fused multiply-add outside relaxed SIMD, which Node 20 lacks).
+// (plain Wasm SIMD has no fused multiply-add; relaxed SIMD's is used where the runtime has it).
 import { MR, NV, locals, range } from "./common.mjs";
 
 /**
@@ -14,7 +14,7 @@ const UNROLL = 4;
 
 const acc = (r, v) => `$c${r}_${v}`;
 
-function step(d, u) {
+function step(d, u, fma) {
   const NR = NV * d.L;
   const out = [];
   for (const v of range(NV)) out.push(`(local.set $b${v} (v128.load offset=${(u * NR + v * d.L) * d.E} (local.get $pb)))`);
@@ -22,7 +22,11 @@ function step(d, u) {
     out.push(`(local.set $a (${d.splat} offset=${(u * MR + r) * d.E} (local.get $pa)))`);
     for (const v of range(NV)) {
       const c = acc(r, v);
-      out.push(`(local.set ${c} (${d.vec}.add (local.get ${c}) (${d.vec}.mul (local.get $a) (local.get $b${v}))))`);
+      out.push(
+        fma
+          ? `(local.set ${c} (${d.vec}.relaxed_madd (local.get $a) (local.get $b${v}) (local.get ${c})))`
+          : `(local.set ${c} (${d.vec}.add (local.get ${c}) (${d.vec}.mul (local.get $a) (local.get $b${v}))))`,
+      );
     }
   }
   return out;
@@ -32,8 +36,10 @@ function step(d, u) {
  * (func $kernel_T (kc, pa, pb, pc, ldc, accumulate)): pa/pb are byte addresses of the packed A
  * panel (MR per step) and B sliver (NR per step); pc the tile's top-left in C, ldc C's row pitch
  * in bytes. Overwrites the tile, or adds to it when `accumulate` is nonzero (later k blocks).
+ * With `fma`, each multiply-add is one relaxed-SIMD `relaxed_madd` (a fused multiply-add where
+ * the hardware has one): half the floating-point instructions, for runtimes with relaxed SIMD.
  */
-export function kernelWat(d) {
+export function kernelWat(d, fma = false) {
   const NR = NV * d.L;
   const accs = range(MR).flatMap((r) => range(NV).map((v) => acc(r, v)));
   const body = [];
@@ -43,7 +49,7 @@ export function kernelWat(d) {
   for (const u of range(UNROLL - 1)) body.push(`(local.set $stop${u} (i32.sub (local.get $end) (i32.const ${(u + 1) * MR * d.E})))`);
   body.push(`(block $done (loop $main`);
   for (const u of range(UNROLL)) {
-    body.push(...step(d, u));
+    body.push(...step(d, u, fma));
     if (u < UNROLL - 1) body.push(`(br_if $done (i32.ge_u (local.get $pa) (local.get $stop${u})))`);
   }
   body.push(

@@ -8,14 +8,19 @@ import { kernelWat } from "./kernel.mjs";
 import { packWat } from "./pack.mjs";
 import { driverWat } from "./driver.mjs";
 
-/** WAT text of the float32 ("f32") or float64 ("f64") GEMM module. */
-export function gemmModuleWat(t) {
+/** WAT text of the float32 ("f32") or float64 ("f64") GEMM module; `fma` uses relaxed SIMD. */
+export function gemmModuleWat(t, fma = false) {
   const d = DTYPES.find((x) => x.t === t);
   if (!d) throw new Error(`gemmModuleWat: unknown element type ${t}`);
-  return ["(module", '(import "env" "memory" (memory 1))', kernelWat(d), packWat(d, "A"), packWat(d, "B"), driverWat(d), ")"].join("\n") + "\n";
+  return ["(module", '(import "env" "memory" (memory 1))', kernelWat(d, fma), packWat(d, "A"), packWat(d, "B"), driverWat(d), ")"].join("\n") + "\n";
 }
 
 /** The smallest module using a SIMD instruction: validating it tells whether SIMD is supported. */
 export function simdProbeWat() {
   return "(module (func (result v128) (v128.const i32x4 0 0 0 0)))\n";
+}
+
+/** The same for relaxed SIMD's fused multiply-add. */
+export function relaxedProbeWat() {
+  return "(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))\n";
 }
