@@ -68,7 +68,7 @@ const workloads = {
   async W1(pol, flags) {
     // Tracing 5,000 scalar ops under jit recurses once per op: it exhausted Node's stack after
     // about a minute here (BENCHMARKS.md saw the same), so it is tried only on request.
-    if (mode === "jit" && !flags.jitW1) throw new NotAvailable("jit overflows the call stack at 1000 steps; --jit-w1 retries");
+    if (mode === "jit" && !flags.jitW1) throw new NotAvailable("jit overflows the stack; --jit-w1 retries");
     const f = (x) => {
       for (let i = 0; i < 1000; i++) {
         const s = np.sin(x.ref).mul(1.0001);

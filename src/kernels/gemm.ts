@@ -98,7 +98,7 @@ function gemmRows(m: number, n: number, k: number, a: MatView, ta: number, b: Ma
     row.fill(0);
     for (let p = 0, pa = a0 + i * ars, pb = b0; p < k; p++, pa += acs, pb += brs) {
       const s = A[pa];
-      if (s === 0) continue;
+      // No skipping of zeros: 0 * Inf and 0 * NaN must give NaN, as in NumPy.
       for (let j = 0; j < n; j++) row[j] += s * B[pb + j];
     }
     for (let j = 0, q = c0 + i * crs; j < n; j++, q += ccs) C[q] = row[j];

@@ -295,6 +295,8 @@ test("products bigger than the working set are cut into blocks of C, memory stay
   check(Float64Array, 1, 9, 1100, 2048, makeView(Float64Array, 1, 9, 2048, "row", rand), makeView(Float64Array, 1, 2048, 1100, "col", rand), "strided");
   check(Float64Array, 2, 2100, 5, 2000, makeView(Float64Array, 2, 2100, 2000, "col", rand), makeView(Float64Array, 2, 2000, 5, "row", rand));
   check(Float32Array, 1, 8, 1030, 4100, makeView(Float32Array, 1, 8, 4100, "strided", rand), makeView(Float32Array, 1, 4100, 1030, "row", rand));
+  // An inner product longer than any block can hold goes to the JS kernel, staging nothing.
+  check(Float32Array, 1, 1, 2, 700_000, makeView(Float32Array, 1, 1, 700_000, "row", rand), makeView(Float32Array, 1, 700_000, 2, "col", rand));
   // 32 MB of staged operands plus the packing buffers.
   assert.ok(wasmMemory().buffer.byteLength < 48 * 2 ** 20, `Wasm memory grew to ${wasmMemory().buffer.byteLength} bytes`);
 });

@@ -79,12 +79,16 @@ const align = (x: number, E: number) => roundUp(x, 64 / E);
 
 /**
  * Runs the product in one staged pass when it fits the working set, else block by block of C
- * (columns first when B alone is too big, then rows). False, with nothing written, when the Wasm
- * memory cannot be had; the first block is the largest, so later ones cannot fail.
+ * (columns first when B alone is too big, then rows). False, with nothing written, when k is too
+ * long for any block to fit or the Wasm memory cannot be had (the first block is the largest, so
+ * later ones cannot fail).
  */
 function runBlocked(run: GemmDriver, t: WasmFloat, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): boolean {
   const E = t === "f32" ? 4 : 8, nr = NR[t];
   const budget = WORKING_SET_BYTES / E;
+  // Inner products so long that even one MR x NR block overflows the budget are memory-bound
+  // dot products: the JS kernel does them without staging anything.
+  if (k * (MR + nr) > budget) return false;
   let nb = n, mb = m;
   if (k * n > budget / 2) nb = Math.min(n, Math.max(nr, Math.floor(budget / 2 / k / nr) * nr));
   const rest = budget - k * nb, perRow = k + roundUp(nb, nr);

@@ -94,6 +94,34 @@ function transposedPanel(d, W) {
 }
 
 /**
+ * Row-major B with only full slivers: walks B row by row, dealing each row's W-wide pieces to the
+ * slivers. Sliver by sliver would read B down its columns, a new cache line (and often page)
+ * every step.
+ */
+function rowMajorB(d, W) {
+  const vecs = (W * d.E) / 16;
+  return [
+    `(if (i32.and (i32.eq ${get("$jStride")} ${c(1)}) (i32.eqz (i32.and ${get("$width")} ${c(W - 1)}))) (then`,
+    set("$p", c(0)),
+    set("$s", get("$src")),
+    `(loop $rows`,
+    set("$q", add(get("$dst"), `(i32.mul ${get("$p")} ${c(W * d.E)})`)),
+    set("$o", get("$s")),
+    set("$w0", c(0)),
+    `(loop $pieces`,
+    ...range(vecs).map((v) => `(v128.store offset=${v * 16} ${get("$q")} (v128.load offset=${v * 16} ${get("$o")}))`),
+    set("$o", add(get("$o"), c(W * d.E))),
+    set("$q", add(get("$q"), `(i32.mul ${get("$kc")} ${c(W * d.E)})`)),
+    set("$w0", add(get("$w0"), c(W))),
+    `(br_if $pieces (i32.lt_u ${get("$w0")} ${get("$width")})))`,
+    set("$s", add(get("$s"), `(i32.shl ${get("$pStride")} ${c(d.shift)})`)),
+    set("$p", add(get("$p"), c(1))),
+    `(br_if $rows (i32.lt_u ${get("$p")} ${get("$kc")})))`,
+    `(return)))`,
+  ];
+}
+
+/**
  * (func $pack_T_W (src, jStride, pStride, width, kc, dst)): packs `width` lanes (rows of an A
  * block, columns of a B panel; strides in elements) into W-wide panels of kc steps each, panel
  * after panel. A uses W = MR (lane stride = row stride, step stride = column stride); B uses
@@ -120,6 +148,7 @@ export function packWat(d, which) {
     set("$w0", add(get("$w0"), c(W))),
     `(br_if $panels (i32.lt_u ${get("$w0")} ${get("$width")})))`,
   ];
+  if (which === "B") body.unshift(...rowMajorB(d, W));
   const ints = ["$jB", "$pB", "$w0", "$live", "$base", "$panel", "$j", "$p", "$s", "$q", "$o", ...tr.ptrs];
   const vecs = range(d.L).flatMap((i) => [`$x${i}`, `$y${i}`, `$t${i}`]);
   return [
