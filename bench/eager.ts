@@ -9,7 +9,10 @@ function median(xs: number[]): number {
 
 /** ns per call of `body` (which runs `inner` ops), median of `reps` timed runs after warm-up. */
 export function nsPerOp(body: () => void, inner: number, reps = 7): number {
-  for (let i = 0; i < 3; i++) body();
+  // Warm up until the optimizing compiler has settled (a few runs are not enough for W1).
+  const until = performance.now() + 300;
+  do body();
+  while (performance.now() < until);
   const t: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
