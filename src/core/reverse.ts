@@ -132,11 +132,11 @@ export function propagate(node: RNode, ct: Tensor): void {
 }
 
 /**
- * The backward walk over a tape, from the end: iterative, so a 100,000-step loop has no
- * recursion limit. Cotangents are released from nodes as soon as they are consumed.
+ * The backward walk over a tape, from the end, after the outputs' nodes were seeded with their
+ * cotangents: iterative, so a 100,000-step loop has no recursion limit. Cotangents are released
+ * from nodes as soon as they are consumed; leaves (prim null) keep theirs for the caller.
  */
-export function backwardTape(tape: RNode[], out: RNode, g: Tensor): void {
-  out.ct = g;
+export function backwardTape(tape: RNode[]): void {
   for (let k = tape.length - 1; k >= 0; k--) {
     const node = tape[k];
     const ct = node.ct;
@@ -144,4 +144,9 @@ export function backwardTape(tape: RNode[], out: RNode, g: Tensor): void {
     node.ct = null;
     propagate(node, ct);
   }
+}
+
+/** Adds an output cotangent into its node before the walk. */
+export function seed(node: RNode, c: Tensor): void {
+  accumulate(node, c);
 }

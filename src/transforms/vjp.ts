@@ -1,10 +1,9 @@
 import { Tensor } from "../tensor/tensor.js";
 import { isFloat } from "../tensor/dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
-import { ReverseTrace, RNode, propagate } from "../core/reverse.js";
+import { ReverseTrace, RNode, backwardTape, seed } from "../core/reverse.js";
 import { closeLevel, nextLevel } from "../core/trace.js";
 import { isPlainObject, treeFlatten, treeUnflatten, TreeDef } from "../core/pytree.js";
-import { add } from "../ops/arith.js";
 import { astype } from "../ops/cast.js";
 import { zerosLike, onesLike } from "../ops/fill.js";
 import { toTensor } from "../ops/args.js";
@@ -79,16 +78,9 @@ export function linearize(
       const o = outTraced[i];
       const c = cts[i];
       if (c === null || typeof o === "number" || o.trace !== trace) continue;
-      const node = o.node as RNode;
-      node.ct = node.ct === null ? c : add(node.ct, c);
+      seed(o.node as RNode, c);
     }
-    for (let k = tape.length - 1; k >= 0; k--) {
-      const node = tape[k];
-      const ct = node.ct;
-      if (ct === null || node.prim === null) continue;
-      node.ct = null;
-      propagate(node, ct);
-    }
+    backwardTape(tape);
     return leafNodes.map((nodes) =>
       nodes.map((node) => {
         const c = node.ct;

@@ -8,11 +8,22 @@ import { kernelWat } from "./kernel.mjs";
 import { packWat } from "./pack.mjs";
 import { driverWat } from "./driver.mjs";
 
-/** WAT text of the float32 ("f32") or float64 ("f64") GEMM module; `fma` uses relaxed SIMD. */
-export function gemmModuleWat(t, fma = false) {
+/**
+ * Page limit declared by the shared-memory modules (the whole 32-bit space): a shared memory must
+ * declare a maximum, and the one imported may declare any smaller one.
+ */
+export const SHARED_MAX_PAGES = 65536;
+
+/**
+ * WAT text of the float32 ("f32") or float64 ("f64") GEMM module; `fma` uses relaxed SIMD.
+ * `shared` imports a shared memory instead (for the worker-thread GEMM, src/kernels/threads/):
+ * the import's type must match the memory's, so it is a separate module with the same code.
+ */
+export function gemmModuleWat(t, fma = false, shared = false) {
   const d = DTYPES.find((x) => x.t === t);
   if (!d) throw new Error(`gemmModuleWat: unknown element type ${t}`);
-  return ["(module", '(import "env" "memory" (memory 1))', kernelWat(d, fma), packWat(d, "A"), packWat(d, "B"), driverWat(d), ")"].join("\n") + "\n";
+  const memory = shared ? `(memory 1 ${SHARED_MAX_PAGES} shared)` : "(memory 1)";
+  return ["(module", `(import "env" "memory" ${memory})`, kernelWat(d, fma), packWat(d, "A"), packWat(d, "B"), driverWat(d), ")"].join("\n") + "\n";
 }
 
 /** The smallest module using a SIMD instruction: validating it tells whether SIMD is supported. */
