@@ -15,8 +15,9 @@ const wabt = await wabtInit();
 const SYNC_COMPILE_LIMIT = 4096;
 
 function assemble(name, text) {
-  const mod = wabt.parseWat(name, text, { simd: true, relaxed_simd: true, threads: true });
-  mod.validate();
+  const features = { simd: true, relaxed_simd: true, threads: true };
+  const mod = wabt.parseWat(name, text, features);
+  mod.validate(features);
   const { buffer } = mod.toBinary({ canonicalize_lebs: true, write_debug_names: false });
   mod.destroy();
   if (buffer.length > SYNC_COMPILE_LIMIT) throw new Error(`${name}: ${buffer.length} bytes, over the ${SYNC_COMPILE_LIMIT}-byte limit for synchronous compilation`);
