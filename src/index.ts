@@ -21,3 +21,4 @@ export type { PrimitiveFunction } from "./transforms/custom.js";
 export { noGrad, isGradEnabled } from "./transforms/imperative.js";
 export type { BackwardOptions } from "./transforms/imperative.js";
 export { customVjp, customJvp } from "./transforms/custom-rules.js";
+export * as nn from "./nn/index.js";

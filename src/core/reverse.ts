@@ -87,16 +87,20 @@ export class ReverseTrace extends Trace {
 
   process(prim: Primitive<any>, args: Arg[], params: unknown): Tensor {
     const node = new RNode(prim, params, args[0] as Tensor);
-    // `args` is the fresh array bind made for this call: reuse it for the values one level down.
-    linkParents(this, node, args, args);
     const n = args.length;
-    if (n === 1) node.a0 = args[0];
+    // For one or two arguments `args` is the fresh array bind1/bind2 made: reuse it for the
+    // values one level down. A longer array may be the caller's own (a forward trace's values,
+    // or an outer node's saved arguments): overwriting it would unwrap them one level too far
+    // and drop every derivative at the outer levels.
+    const vals = n > 2 ? new Array<Arg>(n) : args;
+    linkParents(this, node, args, vals);
+    if (n === 1) node.a0 = vals[0];
     else if (n === 2) {
-      node.a0 = args[0];
-      node.a1 = args[1];
-    } else node.rest = args;
+      node.a0 = vals[0];
+      node.a1 = vals[1];
+    } else node.rest = vals;
     // The fixed-arity binds reach the kernels' impl1/impl2 fast paths when the values are concrete.
-    const ans = n === 1 ? bind1(prim, args[0], params) : n === 2 ? bind2(prim, args[0], args[1], params) : bind(prim, args, params);
+    const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
     if (prim.vjp === undefined)
       throw new NotDifferentiableError(

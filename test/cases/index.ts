@@ -8,5 +8,6 @@ import { cases as shape } from "./shape.js";
 import { cases as construct } from "./construct.js";
 import { cases as indexing } from "./indexing.js";
 import { cases as misc } from "./misc.js";
+import { cases as nn } from "./nn.js";
 
-export const allCases: GradCase[] = [...coreCases, ...elementwise, ...reduce, ...products, ...shape, ...construct, ...indexing, ...misc];
+export const allCases: GradCase[] = [...coreCases, ...elementwise, ...reduce, ...products, ...shape, ...construct, ...indexing, ...misc, ...nn];

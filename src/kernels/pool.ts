@@ -1,0 +1,214 @@
+// 2-d max and average pooling over NCHW planes, and the adjoints their gradients need. Window
+// bounds are tabulated once per call (per output row and column), so the loops over windows do
+// no division and no bounds test per element.
+import type { TypedArray } from "../tensor/dtype.js";
+import type { View4 } from "./im2col.js";
+
+/** Pooling geometry (validated by the caller): N*C planes of H x W pooled into OH x OW. */
+export interface PoolGeom {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  OH: number;
+  OW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilH: number;
+  dilW: number;
+}
+
+/**
+ * For each output position along one axis, the first tap and the end tap (exclusive) whose
+ * input index `o*stride - pad + tap*dil` lies inside [0, size).
+ */
+function tapRanges(size: number, out: number, k: number, stride: number, pad: number, dil: number): Int32Array {
+  const r = new Int32Array(2 * out);
+  for (let o = 0; o < out; o++) {
+    const start = o * stride - pad;
+    let lo = 0;
+    while (lo < k && start + lo * dil < 0) lo++;
+    let hi = k;
+    while (hi > lo && start + (hi - 1) * dil >= size) hi--;
+    r[2 * o] = lo;
+    r[2 * o + 1] = hi;
+  }
+  return r;
+}
+
+/**
+ * Max over each window into `out` (contiguous N x C x OH x OW); with `idx`, also the flat
+ * position ih*W + iw of the maximum within its plane. Ties go to the first maximum in row-major
+ * window order (PyTorch's rule); a NaN wins over numbers (it propagates, as in PyTorch), the
+ * first NaN being the one recorded. A window with no input element gets -Infinity and index -1.
+ */
+export function maxPool(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array | null): void {
+  const { N, C, H, W, KH, KW, OH, OW, strideH, strideW, padH, padW, dilH, dilW } = geo;
+  if (padH === 0 && padW === 0 && dilH === 1 && dilW === 1 && x.s3 === 1 && (OH - 1) * strideH + KH <= H && (OW - 1) * strideW + KW <= W) {
+    maxPoolDense(x, geo, out, idx);
+    return;
+  }
+  const rows = tapRanges(H, OH, KH, strideH, padH, dilH);
+  const cols = tapRanges(W, OW, KW, strideW, padW, dilW);
+  const X = x.data;
+  const stepW = dilW * x.s3;
+  let q = 0;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const plane = x.offset + n * x.s0 + c * x.s1;
+      for (let oh = 0; oh < OH; oh++) {
+        const iLo = rows[2 * oh], iHi = rows[2 * oh + 1];
+        const ih0 = oh * strideH - padH;
+        for (let ow = 0; ow < OW; ow++, q++) {
+          const jLo = cols[2 * ow], jHi = cols[2 * ow + 1];
+          const iw0 = ow * strideW - padW;
+          let best = -Infinity, at = -1;
+          for (let i = iLo; i < iHi; i++) {
+            const ih = ih0 + i * dilH;
+            let p = plane + ih * x.s2 + (iw0 + jLo * dilW) * x.s3;
+            for (let j = jLo; j < jHi; j++, p += stepW) {
+              const v = X[p];
+              if (v > best || (v !== v && best === best) || at < 0) {
+                best = v;
+                at = ih * W + iw0 + j * dilW;
+                if (v !== v) break;
+              }
+            }
+            if (best !== best) break;
+          }
+          out[q] = best;
+          if (idx !== null) idx[q] = at;
+        }
+      }
+    }
+}
+
+/**
+ * `maxPool` when every window lies inside the input with unit dilation and rows are contiguous
+ * (the usual "kernel 2, stride 2" case): no tap tables, no bounds, no padding.
+ */
+function maxPoolDense(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array | null): void {
+  const { N, C, W, KH, KW, OH, OW, strideH, strideW } = geo;
+  const X = x.data, s2 = x.s2;
+  let q = 0;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const plane = x.offset + n * x.s0 + c * x.s1;
+      for (let oh = 0; oh < OH; oh++) {
+        const ih0 = oh * strideH;
+        for (let ow = 0; ow < OW; ow++, q++) {
+          const iw0 = ow * strideW;
+          const p0 = plane + ih0 * s2 + iw0;
+          let best = X[p0], at = 0;
+          if (KH === 2 && KW === 2) {
+            // The common 2x2 window unrolled; ">" keeps the first of tied maxima, and a NaN,
+            // once taken, is never replaced (NaN > v and v > NaN are both false).
+            const b = X[p0 + 1], c = X[p0 + s2], d = X[p0 + s2 + 1];
+            if (best === best) {
+              if (b > best || b !== b) (best = b), (at = 1);
+              if (best === best && (c > best || c !== c)) (best = c), (at = W);
+              if (best === best && (d > best || d !== d)) (best = d), (at = W + 1);
+            }
+          } else if (best === best)
+            for (let i = 0; i < KH; i++) {
+              const row = p0 + i * s2;
+              for (let j = i === 0 ? 1 : 0; j < KW; j++) {
+                const v = X[row + j];
+                if (v > best) {
+                  best = v;
+                  at = i * W + j;
+                } else if (v !== v) {
+                  best = v;
+                  at = i * W + j;
+                  i = KH;
+                  break;
+                }
+              }
+            }
+          out[q] = best;
+          if (idx !== null) idx[q] = ih0 * W + iw0 + at;
+        }
+      }
+    }
+}
+
+/**
+ * out[plane, o] = t[plane, idx[o]]: the tangent (or cotangent) picked at each window's maximum,
+ * t being contiguous planes of HW elements; an index of -1 (an empty window) picks 0.
+ */
+export function gatherPlanes(t: TypedArray, HW: number, idx: Int32Array, OHW: number, out: TypedArray): void {
+  const nPlanes = idx.length / Math.max(1, OHW);
+  for (let pl = 0, q = 0; pl < nPlanes; pl++) {
+    const base = pl * HW;
+    for (let o = 0; o < OHW; o++, q++) {
+      const a = idx[q];
+      out[q] = a < 0 ? 0 : t[base + a];
+    }
+  }
+}
+
+/** dx[plane, idx[o]] += g[plane, o] (dx contiguous, zero on entry; g contiguous). */
+export function scatterPlanes(g: TypedArray, HW: number, idx: Int32Array, OHW: number, dx: TypedArray): void {
+  const nPlanes = idx.length / Math.max(1, OHW);
+  for (let pl = 0, q = 0; pl < nPlanes; pl++) {
+    const base = pl * HW;
+    for (let o = 0; o < OHW; o++, q++) {
+      const a = idx[q];
+      if (a >= 0) dx[base + a] += g[q];
+    }
+  }
+}
+
+/**
+ * The divisor of each window along one axis, split as (start, end, padded extent): PyTorch's
+ * count_include_pad counts padding cells but not window cells past the padded edge (ceil mode).
+ */
+function avgSpans(size: number, out: number, k: number, stride: number, pad: number): Int32Array {
+  const r = new Int32Array(3 * out);
+  for (let o = 0; o < out; o++) {
+    let s = o * stride - pad;
+    let e = Math.min(s + k, size + pad);
+    const ext = e - s;
+    s = Math.max(s, 0);
+    e = Math.min(e, size);
+    r[3 * o] = s;
+    r[3 * o + 1] = Math.max(e, s);
+    r[3 * o + 2] = ext;
+  }
+  return r;
+}
+
+/**
+ * Average pooling (no dilation, as in PyTorch) into contiguous `out`; with `transpose`, the
+ * adjoint instead: `x` is then the contiguous output gradient and `out` the zeroed input gradient.
+ */
+export function avgPool(x: View4, geo: PoolGeom, countIncludePad: boolean, out: TypedArray, transpose: boolean): void {
+  const { N, C, H, W, KH, KW, OH, OW, strideH, strideW, padH, padW } = geo;
+  const rows = avgSpans(H, OH, KH, strideH, padH);
+  const cols = avgSpans(W, OW, KW, strideW, padW);
+  const X = x.data;
+  let q = 0;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const plane = transpose ? (n * C + c) * H * W : x.offset + n * x.s0 + c * x.s1;
+      for (let oh = 0; oh < OH; oh++) {
+        const hs = rows[3 * oh], he = rows[3 * oh + 1];
+        for (let ow = 0; ow < OW; ow++, q++) {
+          const ws = cols[3 * ow], we = cols[3 * ow + 1];
+          const count = countIncludePad ? rows[3 * oh + 2] * cols[3 * ow + 2] : (he - hs) * (we - ws);
+          if (transpose) {
+            const v = count > 0 ? X[x.offset + q] / count : 0;
+            for (let ih = hs; ih < he; ih++) for (let iw = ws, p = plane + ih * W + ws; iw < we; iw++, p++) out[p] += v;
+            continue;
+          }
+          let s = 0;
+          for (let ih = hs; ih < he; ih++) for (let iw = ws, p = plane + ih * x.s2 + ws * x.s3; iw < we; iw++, p += x.s3) s += X[p];
+          out[q] = count > 0 ? s / count : NaN;
+        }
+      }
+    }
+}
