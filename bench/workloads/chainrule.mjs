@@ -39,6 +39,12 @@ function crossEntropy(logits, onehot) {
   return np.negative(np.mean(np.sum(np.multiply(onehot, logp), { axis: 1 })));
 }
 
+/** nn.functional.relu where it exists (the peers use their relu too), else maximum(x, 0). */
+function reluFn() {
+  const F = cr.nn?.functional;
+  return typeof F?.relu === "function" ? (x) => F.relu(x) : (x) => cr.np.maximum(x, 0);
+}
+
 const sgd = (params, grads, lr) => params.map((p, i) => cr.np.subtract(p, cr.np.multiply(lr, grads[i])));
 
 const workloads = {
@@ -75,9 +81,10 @@ const workloads = {
     }
     const X = np.array(f32(uniform(128 * 784, 100)), "float32").reshape([128, 784]);
     const Y = np.array(f32(oneHot(128)), "float32").reshape([128, 10]);
+    const relu = reluFn();
     const loss = ([w1, b1, w2, b2, w3, b3]) => {
-      const h1 = np.maximum(np.add(np.matmul(X, w1), b1), 0);
-      const h2 = np.maximum(np.add(np.matmul(h1, w2), b2), 0);
+      const h1 = relu(np.add(np.matmul(X, w1), b1));
+      const h2 = relu(np.add(np.matmul(h1, w2), b2));
       return crossEntropy(np.add(np.matmul(h2, w3), b3), Y);
     };
     const vg = cr.valueAndGrad(loss);
@@ -122,9 +129,10 @@ const workloads = {
       arr(scaled(8000, 73, Math.sqrt(800)), [800, 10]), np.zeros([10], "float32"),
     ];
     const pool = typeof F.maxPool2d === "function" ? (x) => F.maxPool2d(x, 2) : maxPool2x2;
+    const relu = reluFn();
     const loss = ([c1, cb1, c2, cb2, w, b]) => {
-      let h = pool(np.maximum(F.conv2d(X, c1, cb1), 0));
-      h = pool(np.maximum(F.conv2d(h, c2, cb2), 0));
+      let h = pool(relu(F.conv2d(X, c1, cb1)));
+      h = pool(relu(F.conv2d(h, c2, cb2)));
       return crossEntropy(np.add(np.matmul(h.reshape([32, 800]), w), b), Y);
     };
     const vg = cr.valueAndGrad(loss);
