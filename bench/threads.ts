@@ -1,12 +1,13 @@
 // Worker-thread GEMM speed-up: `node --import tsx bench/threads.ts [sizes...] [--runs N] [--threads T]`
-// times np.matmul on n x n float32 and float64 matrices (default 1024) with threads off and with
-// T threads (default 2: the caller + 1 worker), median of N runs (default 9) after warm-up, and
-// prints the speed-up. `--sweep` instead times the kernel (gemmBest) on cubes 32..256 with the
+// times np.matmul on n x n float32 and float64 matrices (default 1024) on one thread and on T
+// threads (default 2: the caller + 1 worker), alternating run by run so both see the same load
+// from other processes, median of N runs each (default 9) after warm-up, and prints the speed-up. `--sweep` instead times the kernel (gemmBest) on cubes 32..256 with the
 // threshold forced to 0, to find where threads start to pay (THREAD_MIN_WORK in
 // src/kernels/threads/gemm.ts).
 import { np } from "../src/index.js";
 import { enableThreads, disableThreads, threadCount } from "../src/node/threads.js";
 import { setThreadMinWork } from "../src/kernels/threads/gemm.js";
+import { gemmThreadHook, setGemmThreadHook } from "../src/kernels/threads/hook.js";
 import { gemmBest } from "../src/kernels/wasm/gemm.js";
 import type { MatView } from "../src/kernels/gemm.js";
 
@@ -37,25 +38,51 @@ function uniform(len: number, seed: number): Float64Array {
   return d;
 }
 
+/**
+ * Times f with threads off and on, alternating run by run (the hook removed and put back, the
+ * workers staying up) so that both see the same load from other processes; medians in ms.
+ */
+function paired(f: () => void, reps: number): [number, number] {
+  const hook = gemmThreadHook();
+  const off = () => setGemmThreadHook(null), on = () => setGemmThreadHook(hook);
+  const until = performance.now() + 300;
+  do {
+    off();
+    f();
+    on();
+    f();
+  } while (performance.now() < until);
+  const t1: number[] = [], tT: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    off();
+    let t0 = performance.now();
+    f();
+    t1.push(performance.now() - t0);
+    on();
+    t0 = performance.now();
+    f();
+    tT.push(performance.now() - t0);
+  }
+  const med = (t: number[]) => t.sort((x, y) => x - y)[t.length >> 1];
+  return [med(t1), med(tT)];
+}
+
 async function matmuls(): Promise<void> {
-  console.log(`np.matmul n x n, median of ${runs} runs, 1 thread vs ${threads}`);
+  await enableThreads(threads);
+  console.log(`np.matmul n x n, ${threadCount()} threads vs 1, alternating, median of ${runs} runs each`);
   for (const n of sizes) {
     for (const dtype of ["float32", "float64"] as const) {
       const a = np.array(uniform(n * n, 1), { dtype }).reshape([n, n]);
       const b = np.array(uniform(n * n, 2), { dtype }).reshape([n, n]);
-      await disableThreads();
-      const t1 = median(() => np.matmul(a, b), runs);
-      await enableThreads(threads);
-      const used = threadCount();
-      const tT = median(() => np.matmul(a, b), runs);
-      await disableThreads();
+      const [t1, tT] = paired(() => np.matmul(a, b), runs);
       const gflop = (2 * n ** 3) / 1e9;
       console.log(
         `${dtype} ${n}: 1 thread ${t1.toFixed(2)} ms (${(gflop / t1 * 1e3).toFixed(1)} GFLOP/s), ` +
-          `${used} threads ${tT.toFixed(2)} ms (${(gflop / tT * 1e3).toFixed(1)} GFLOP/s): ${(t1 / tT).toFixed(2)}x`,
+          `${threads} threads ${tT.toFixed(2)} ms (${(gflop / tT * 1e3).toFixed(1)} GFLOP/s): ${(t1 / tT).toFixed(2)}x`,
       );
     }
   }
+  await disableThreads();
 }
 
 function view(d: Float32Array | Float64Array, rows: number, cols: number): MatView {
@@ -64,16 +91,13 @@ function view(d: Float32Array | Float64Array, rows: number, cols: number): MatVi
 
 async function sweep(): Promise<void> {
   setThreadMinWork(0);
-  console.log(`gemmBest n^3 cubes, float32 / float64, median of ${runs * 5} runs, 1 thread vs ${threads}`);
+  await enableThreads(threads);
+  console.log(`gemmBest n^3 cubes, ${threads} threads vs 1 with no threshold, alternating, median of ${runs * 5} runs each`);
   for (const n of [32, 48, 64, 80, 96, 112, 128, 160, 192, 256]) {
     const row: string[] = [];
     for (const T of [Float32Array, Float64Array]) {
       const a = view(T.from(uniform(n * n, 1)), n, n), b = view(T.from(uniform(n * n, 2)), n, n), c = view(new T(n * n), n, n);
-      const f = () => gemmBest(1, n, n, n, a, b, c);
-      await disableThreads();
-      const t1 = median(f, runs * 5);
-      await enableThreads(threads);
-      const tT = median(f, runs * 5);
+      const [t1, tT] = paired(() => gemmBest(1, n, n, n, a, b, c), runs * 5);
       row.push(`${T === Float32Array ? "f32" : "f64"} ${(t1 * 1e3).toFixed(0)} us -> ${(tT * 1e3).toFixed(0)} us (${(t1 / tT).toFixed(2)}x)`);
     }
     console.log(`${n}^3: ${row.join("   ")}`);

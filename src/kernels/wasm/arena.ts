@@ -50,6 +50,11 @@ export function reserve(bytes: number): boolean {
   return true;
 }
 
+/** Bytes of Wasm memory held now (0 before any kernel used it): for memory-flatness checks. */
+export function wasmMemoryBytes(): number {
+  return memory === null ? 0 : memory.buffer.byteLength;
+}
+
 /** A Float32Array over the whole memory, valid until the next `reserve`. */
 export function heapF32(): Float32Array {
   return f32;

@@ -7,6 +7,7 @@ import { gemm as gemmJs, type MatView } from "../gemm.js";
 import { gemmDriver, wasmAvailable, type GemmDriver, type WasmFloat } from "./loader.js";
 import { heapF32, heapF64, reserve } from "./arena.js";
 import { spanOf, stage, type Span } from "./stage.js";
+import { gemmThreadHook } from "../threads/hook.js";
 
 /** Micro-tile height, and width per element type (the Wasm kernels' MR and NR). */
 const MR = 4;
@@ -63,8 +64,11 @@ export function wasmGemmPreferred(m: number, n: number, k: number, data: MatView
  * one. Same signature and semantics as both, so callers can swap it in for `gemm` as is.
  */
 export function gemmBest(batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): void {
-  if (wasmGemmPreferred(m, n, k, c.data)) gemmWasm(batch, m, n, k, a, b, c);
-  else gemmJs(batch, m, n, k, a, b, c);
+  if (wasmGemmPreferred(m, n, k, c.data)) {
+    // Worker threads, when started (src/kernels/threads/), take the products big enough for them.
+    const threaded = gemmThreadHook();
+    if (threaded === null || !threaded(batch, m, n, k, a, b, c)) gemmWasm(batch, m, n, k, a, b, c);
+  } else gemmJs(batch, m, n, k, a, b, c);
 }
 
 function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
