@@ -4,13 +4,15 @@ import type { TypedArray } from "../tensor/dtype.js";
 
 export type Fn1 = (x: number) => number;
 export type Fn2 = (x: number, y: number) => number;
+export type Fn3 = (x: number, y: number, z: number) => number;
 
 export function map1Contig(src: TypedArray, off: number, n: number, dst: TypedArray, fn: Fn1): void {
   (ownLoop(fn, "map1", n) ?? loop1Contig)(src, off, n, dst, fn);
 }
 
 function loop1Contig(src: TypedArray, off: number, n: number, dst: TypedArray, fn: Fn1): void {
-  for (let i = 0; i < n; i++) dst[i] = fn(src[off + i]);
+  if (off === 0) for (let i = 0; i < n; i++) dst[i] = fn(src[i]);
+  else for (let i = 0; i < n; i++) dst[i] = fn(src[off + i]);
 }
 
 /** In-place map over a contiguous destination (after a strided copy). */
@@ -129,12 +131,99 @@ function loop3Strided(
     ic = sC[nd - 1];
   let k = 0;
   for (;;) {
-    if (ia === 1 && ib === 0 && ic === 0) {
+    if (ia === 1 && ib === 1 && ic === 1) for (let i = 0; i < inner; i++) dst[k++] = fn(A[pa + i], B[pb + i], C[pc + i]);
+    else if (ia === 0 && ib === 1 && ic === 1) {
+      // A fused VJP whose cotangent is a broadcast scalar (the gradient of a sum).
+      const av = A[pa];
+      for (let i = 0; i < inner; i++) dst[k++] = fn(av, B[pb + i], C[pc + i]);
+    } else if (ia === 1 && ib === 0 && ic === 0) {
       // The common clip shape: an array between two scalar bounds.
       const bv = B[pb],
         cv = C[pc];
       for (let i = 0; i < inner; i++) dst[k++] = fn(A[pa + i], bv, cv);
     } else for (let i = 0, p = pa, q = pb, r = pc; i < inner; i++, p += ia, q += ib, r += ic) dst[k++] = fn(A[p], B[q], C[r]);
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      pa += sA[d];
+      pb += sB[d];
+      pc += sC[d];
+      if (idx[d] < shape[d]) break;
+      pa -= sA[d] * shape[d];
+      pb -= sB[d] * shape[d];
+      pc -= sC[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/** A per-element function that rounds its intermediates with `round` (see `map3Round`). */
+export type Fn3Round = (x: number, y: number, z: number, round: Fn1) => number;
+
+/**
+ * out = fn(a, b, c, round) elementwise over `shape` with per-operand strides, for fused rules
+ * whose intermediates must round like the ops they replace (Math.fround for float32). `round`
+ * is passed in, not closed over, so each fused function stays one function with its own loop.
+ */
+export function map3Round(
+  fn: Fn3Round,
+  round: Fn1,
+  A: TypedArray,
+  pa: number,
+  sA: readonly number[],
+  B: TypedArray,
+  pb: number,
+  sB: readonly number[],
+  C: TypedArray,
+  pc: number,
+  sC: readonly number[],
+  shape: readonly number[],
+  dst: TypedArray,
+): void {
+  (ownLoop(fn, "map3Round", dst.length) ?? loop3Round)(fn, round, A, pa, sA, B, pb, sB, C, pc, sC, shape, dst);
+}
+
+function loop3Round(
+  fn: Fn3Round,
+  round: Fn1,
+  A: TypedArray,
+  pa: number,
+  sA: readonly number[],
+  B: TypedArray,
+  pb: number,
+  sB: readonly number[],
+  C: TypedArray,
+  pc: number,
+  sC: readonly number[],
+  shape: readonly number[],
+  dst: TypedArray,
+): void {
+  const nd = shape.length;
+  let n = 1;
+  for (let d = 0; d < nd; d++) n *= shape[d];
+  if (n === 0) return;
+  if (nd === 0) {
+    dst[0] = fn(A[pa], B[pb], C[pc], round);
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const inner = shape[nd - 1];
+  const ia = sA[nd - 1],
+    ib = sB[nd - 1],
+    ic = sC[nd - 1];
+  let k = 0;
+  for (;;) {
+    if (ia === 1 && ib === 1 && ic === 1) {
+      // Zero offsets (fresh arrays, the usual case) save an add per read.
+      if (pa === 0 && pb === 0 && pc === 0 && k === 0) for (let i = 0; i < inner; i++) dst[i] = fn(A[i], B[i], C[i], round);
+      else for (let i = 0; i < inner; i++) dst[k + i] = fn(A[pa + i], B[pb + i], C[pc + i], round);
+      k += inner;
+    } else if (ia === 0 && ib === 1 && ic === 1) {
+      // The cotangent is a broadcast scalar (the gradient of a sum).
+      const av = A[pa];
+      for (let i = 0; i < inner; i++) dst[k++] = fn(av, B[pb + i], C[pc + i], round);
+    } else for (let i = 0, p = pa, q = pb, r = pc; i < inner; i++, p += ia, q += ib, r += ic) dst[k++] = fn(A[p], B[q], C[r], round);
     let d = nd - 2;
     for (; d >= 0; d--) {
       idx[d]++;
@@ -168,7 +257,14 @@ function loop2Contig(fn: Fn2, a: TypedArray, offA: number, b: TypedArray, offB: 
 // own, compiled from the loops' source text (they close over nothing). Where generating code is
 // forbidden (a Content-Security-Policy without 'unsafe-eval'), the shared loops serve.
 
-const LOOPS = { map1: loop1Contig, inPlace: loop1InPlace, map2: loop2Strided, map2Contig: loop2Contig, map3: loop3Strided };
+const LOOPS = {
+  map1: loop1Contig,
+  inPlace: loop1InPlace,
+  map2: loop2Strided,
+  map2Contig: loop2Contig,
+  map3: loop3Strided,
+  map3Round: loop3Round,
+};
 type Loops = typeof LOOPS;
 
 /** Below this many elements the call overhead dominates and sharing the loop costs little. */
@@ -184,6 +280,7 @@ interface OwnLoops {
 // Keyed weakly, so a per-call closure's entry goes with it.
 const ownLoops = new WeakMap<object, OwnLoops>();
 let codegen = true;
+let copies = 0;
 
 function ownLoop<K extends keyof Loops>(fn: object, kind: K, n: number): Loops[K] | null {
   if (n < OWN_LOOP_MIN || !codegen) return null;
@@ -196,7 +293,10 @@ function ownLoop<K extends keyof Loops>(fn: object, kind: K, n: number): Loops[K
   if (have !== undefined) return have as Loops[K];
   if (++entry.calls < OWN_LOOP_AFTER) return null;
   try {
-    const copy = new Function(`"use strict"; return (${LOOPS[kind].toString()});`)() as Loops[K];
+    // The numbered comment makes every copy's source text unique: V8 caches compiled code by
+    // source text, and copies from one cached source would share their call-site feedback
+    // (and so go polymorphic again, deoptimize, and run unoptimized, boxing every element).
+    const copy = new Function(`"use strict"; /* copy ${++copies} */ return (${LOOPS[kind].toString()});`)() as Loops[K];
     entry.loops[kind] = copy;
     return copy;
   } catch {

@@ -35,6 +35,8 @@ export function subtract(a: ArrayLike, b: ArrayLike): Tensor {
 
 export const multiply = binaryOp("multiply", (x, y) => x * y, {
   out: "same",
+  // x * 1 is x for every float (-0, NaN and infinities included) and every int32.
+  unit: 1,
   vjp: (g, _ans, a, b, i) => (i === 0 ? multiply(g, b) : multiply(g, a)),
 });
 

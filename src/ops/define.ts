@@ -4,7 +4,7 @@ import { Fn1, Fn2 } from "../kernels/elementwise.js";
 import { Arg, JvpRule, VjpRule, definePrimitive } from "../core/primitive.js";
 import { bind1, bind2 } from "../core/trace.js";
 import { dtypeOf, toArg } from "./args.js";
-import { OutKind, binaryDtypes, binaryKernel, outDtype, sameShapeKernel, unaryKernel } from "./kernel-wrap.js";
+import { OutKind, binaryDtypes, binaryKernel, fusedUnaryVjp, outDtype, sameShapeKernel, unaryKernel, unitView } from "./kernel-wrap.js";
 import { scalarTensor } from "../tensor/tensor.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
@@ -17,6 +17,12 @@ export interface UnarySpec {
   /** Output tangent from the input tangent t. Defaults to the VJP rule (right for elementwise ops). */
   jvp?: (t: Tensor, ans: Tensor, x: Arg) => Tensor;
   nondiff?: boolean;
+  /**
+   * The VJP per element, `(g, ans, x, round) => cotangent`, for the fused first-order fast path
+   * (kernel-wrap.ts `fusedUnaryVjp`). It must compute what `vjp` computes, calling `round` on
+   * every intermediate the rule's ops would store (Math.fround in float32, identity in float64).
+   */
+  fusedVjp?: (g: number, ans: number, x: number, round: (v: number) => number) => number;
 }
 
 /** An elementwise unary primitive and its user-facing function. */
@@ -24,12 +30,24 @@ export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) 
   const impl1 = (x: Arg): Tensor => unaryKernel(x, outDtype(spec.out, dtypeOf(x)), fn);
   const vjp = spec.vjp;
   const jvp = spec.jvp ?? vjp;
+  const fused = spec.fusedVjp;
   const prim = definePrimitive<undefined>({
     name,
     impl: (args) => impl1(args[0]),
     impl1,
-    vjp: vjp && ((g, ans, args) => unbroadcast(vjp(g, ans, args[0]), args[0])),
-    jvp: jvp && ((t, ans, args) => fitTangent(jvp(t, ans, args[0]), ans)),
+    vjp:
+      vjp &&
+      ((g, ans, args) => {
+        const r = fused ? fusedUnaryVjp(fused, g, ans, args[0]) : null;
+        return r ?? unbroadcast(vjp(g, ans, args[0]), args[0]);
+      }),
+    // The default JVP is the VJP formula applied to the tangent, so the fused pass serves it too.
+    jvp:
+      jvp &&
+      ((t, ans, args) => {
+        const r = fused && spec.jvp === undefined ? fusedUnaryVjp(fused, t, ans, args[0]) : null;
+        return r ?? fitTangent(jvp(t, ans, args[0]), ans);
+      }),
     nondiff: spec.nondiff,
   });
   return (x: ArrayLike): Tensor => bind1(prim, toArg(x), undefined);
@@ -42,6 +60,11 @@ export interface BinarySpec {
   /** Tangent contribution of argument i; defaults to the VJP rule (right for elementwise ops). */
   jvp?: (t: Tensor, ans: Tensor, a: Arg, b: Arg, i: number) => Tensor;
   nondiff?: boolean;
+  /**
+   * A value that leaves the other operand unchanged from either side (1 for multiply): an
+   * operand equal to it everywhere gives a view of the other operand, not a copy.
+   */
+  unit?: number;
 }
 
 /** A broadcasting binary primitive; its VJP results are unbroadcast to each argument's shape and dtype. */
@@ -51,6 +74,7 @@ export function binaryOp(
   spec: BinarySpec,
 ): (a: ArrayLike, b: ArrayLike) => Tensor {
   const kind = spec.out;
+  const unit = spec.unit;
   const impl2 = (a: Arg, b: Arg): Tensor => {
     // Fast paths first (V8 optimizes these small tests well): equal dtypes, or a float64
     // tensor meeting a JS number, with both operands 0-d or same-shape contiguous.
@@ -66,6 +90,10 @@ export function binaryOp(
     } else if (typeof b !== "number" && b.dtype === "float64" && b.shape.length === 0 && kind !== "bool")
       return scalarTensor(fn(a, b.scalar), "float64");
     const [calc, out] = binaryDtypes(a, b, kind);
+    if (unit !== undefined) {
+      const v = unitView(a, b, unit, out) ?? unitView(b, a, unit, out);
+      if (v !== null) return v;
+    }
     return binaryKernel(a, b, calc, out, fn, name);
   };
   const vjp = spec.vjp;

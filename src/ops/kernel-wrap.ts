@@ -1,7 +1,8 @@
-import { Tensor, copyStridedInto, fromBuffer, scalarTensor } from "../tensor/tensor.js";
+import { Tensor, copyStridedInto, fromBuffer, scalarTensor, viewOf } from "../tensor/tensor.js";
 import { DType, TypedArray, allocArray, castValue, floatResult } from "../tensor/dtype.js";
 import { broadcastShapes, shapeSize } from "../tensor/shape.js";
-import { Fn1, Fn2, map1Contig, map1InPlace, map2Contig, map2Strided } from "../kernels/elementwise.js";
+import { Fn1, Fn2, Fn3Round, map1Contig, map1InPlace, map2Contig, map2Strided, map3Round } from "../kernels/elementwise.js";
+import { shapesEqual } from "../tensor/shape.js";
 import { Arg } from "../core/primitive.js";
 import { resultDtype } from "./args.js";
 
@@ -45,6 +46,8 @@ export function unaryKernel(x: Arg, dt: DType, fn: Fn1): Tensor {
 }
 
 const ZERO_STRIDES: number[] = [];
+const ZERO_STRIDE = [0];
+const UNIT_STRIDE = [1];
 
 /** Two contiguous operands of one shape: a flat loop. */
 export function sameShapeKernel(a: Tensor, b: Tensor, dt: DType, fn0: Fn2): Tensor {
@@ -105,10 +108,11 @@ export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn0: Fn2, o
     offB = b.offset;
     stB = broadcastStrides(b.shape, b.strides, shape);
   }
-  const flat =
-    typeof a !== "number" && typeof b !== "number" && a.shape.length === shape.length && b.shape.length === shape.length &&
-    a.isContiguous && b.isContiguous && a.size === n && b.size === n;
-  if (flat) map2Strided(fn, bufA, offA, [1], bufB, offB, [1], [n], dst);
+  // A full-size contiguous operand runs as one flat loop whatever the rank; the other operand
+  // is then either the same (both full) or a scalar, hoisted out of the loop by the kernel.
+  const fullA = !a0 && (a as Tensor).size === n && (a as Tensor).isContiguous;
+  const fullB = !b0 && (b as Tensor).size === n && (b as Tensor).isContiguous;
+  if ((fullA && (fullB || b0)) || (a0 && fullB)) map2Strided(fn, bufA, offA, a0 ? ZERO_STRIDE : UNIT_STRIDE, bufB, offB, b0 ? ZERO_STRIDE : UNIT_STRIDE, [n], dst);
   else map2Strided(fn, bufA, offA, stA, bufB, offB, stB, shape, dst);
   return fromBuffer(dst, shape, dt);
 }
@@ -117,4 +121,63 @@ export function binaryKernel(a: Arg, b: Arg, calc: DType, dt: DType, fn0: Fn2, o
 export function binaryDtypes(a: Arg, b: Arg, kind: OutKind): [calc: DType, out: DType] {
   const d = resultDtype(a, b);
   return [kind === "float" ? floatResult(d) : d, outDtype(kind, d)];
+}
+
+/**
+ * A unary op's cotangent `g * f'(x)` in one pass, for a first-order backward pass where `g`, the
+ * output `ans` and the input `x` are all concrete tensors of one float dtype: one array instead of
+ * the two or three temporaries of the rule written in ops. `fn` rounds every intermediate with
+ * the `round` it is given (Math.fround in float32) as that rule's ops do, so the result is
+ * bit-identical to it. Null when the fast path does not apply (a tracer, mixed dtypes, a number
+ * input): the caller then runs the rule.
+ */
+export function fusedUnaryVjp(fn: Fn3Round, g: Tensor, ans: Tensor, x: Arg): Tensor | null {
+  if (typeof x === "number" || g.trace !== null || ans.trace !== null || x.trace !== null) return null;
+  const dt = ans.dtype;
+  if ((dt !== "float32" && dt !== "float64") || x.dtype !== dt || g.dtype !== dt) return null;
+  const round = dt === "float32" ? Math.fround : identity;
+  const shape = ans.shape;
+  if (shape.length === 0) return scalarTensor(fn(g.scalar, ans.scalar, x.scalar, round), dt);
+  if (!shapesEqual(g.shape, shape) || !shapesEqual(x.shape, shape)) return null;
+  const n = ans.size;
+  const dst = allocArray(dt, n);
+  const gb = g.buffer(), ab = ans.buffer(), xb = x.buffer();
+  if (ans.isContiguous && x.isContiguous && (g.isContiguous || isBroadcastScalar(g))) {
+    // One flat run, whatever the rank (a broadcast scalar cotangent has stride 0).
+    const flat = [n];
+    map3Round(fn, round, gb, g.offset, g.isContiguous ? UNIT : ZERO, ab, ans.offset, UNIT, xb, x.offset, UNIT, flat, dst);
+  } else map3Round(fn, round, gb, g.offset, g.strides, ab, ans.offset, ans.strides, xb, x.offset, x.strides, shape, dst);
+  return fromBuffer(dst, shape, dt);
+}
+
+const identity = (v: number): number => v;
+const UNIT = [1];
+const ZERO = [0];
+
+function isBroadcastScalar(t: Tensor): boolean {
+  for (let i = 0; i < t.strides.length; i++) if (t.strides[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * When `s` equals `unit` everywhere (a number, a 0-d tensor or a broadcast scalar, such as the
+ * cotangent `sum` hands back) and the result would have `t`'s shape and dtype, `op(s, t)` is `t`
+ * unchanged: returns a new view of `t` instead of a copy. Otherwise null.
+ */
+export function unitView(s: Arg, t: Arg, unit: number, out: DType): Tensor | null {
+  if (typeof t === "number" || t.shape.length === 0 || t.dtype !== out) return null;
+  if (typeof s === "number") {
+    if (s !== unit) return null;
+  } else {
+    const nd = s.shape.length;
+    if (nd === 0) {
+      if (s.scalar !== unit) return null;
+    } else {
+      const lead = t.shape.length - nd;
+      if (lead < 0) return null;
+      for (let i = 0; i < nd; i++) if (s.strides[i] !== 0 || (s.shape[i] !== 1 && s.shape[i] !== t.shape[lead + i])) return null;
+      if (s.buffer()[s.offset] !== unit) return null;
+    }
+  }
+  return viewOf(t, t.shape.slice(), t.strides.slice(), t.offset);
 }
