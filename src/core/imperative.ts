@@ -1,4 +1,4 @@
-import { Tensor, scalarTensor } from "../tensor/tensor.js";
+import { Tensor, Tracing, scalarTensor } from "../tensor/tensor.js";
 import { isFloat } from "../tensor/dtype.js";
 import { ArgumentError, DTypeError, NotDifferentiableError, ShapeError, fmtShape } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
@@ -113,9 +113,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean): Tensor {
     // The tensor keeps its identity and becomes a tracer over a concrete copy of its view.
     const value = new Tensor(t.dtype, t.shape, t.strides, t.offset, t.data, t.scalar, false);
     t.data = null;
-    t.primal = value;
-    t.node = leafNode(t, value);
-    t.trace = imperative;
+    t.tr = new Tracing(imperative, value, leafNode(t, value));
     return t;
   }
   if (t.trace !== imperative) return t;
@@ -123,9 +121,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean): Tensor {
   if (node.prim !== null)
     throw new ArgumentError("requiresGrad_(false): only a leaf can stop requiring grad; use x.detach() for a non-leaf");
   const v = t.primal as Tensor;
-  t.trace = null;
-  t.node = null;
-  t.primal = null;
+  t.tr = null;
   t.data = v.buffer();
   return t;
 }
@@ -294,8 +290,7 @@ export function backward(y: Tensor, gradient: Tensor | null, opts: BackwardOptio
       if (node.prim === null) continue;
       // Frees the saved values; the node stays as a marker for the "already freed" error.
       node.saved = null;
-      node.p0 = node.p1 = null;
-      node.parents = null;
-      node.params = null;
+      node.x0 = node.x1 = undefined;
+      node.more = null;
     }
 }

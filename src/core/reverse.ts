@@ -6,62 +6,84 @@ import { Trace, bind, bind1, bind2, makeTracer } from "./trace.js";
 import { engineOps } from "./hooks.js";
 
 /**
- * A recorded primitive application. It keeps the rule's inputs (the values one level down),
- * not a closure, and carries its own cotangent slot, so the backward walk needs no map.
+ * A recorded primitive application. It keeps what the rule needs (not a closure) and carries
+ * its own cotangent slot, so the backward walk needs no map.
+ *
+ * Argument 0 and 1 live in `x0`/`x1`: the parent node when the argument is traced at this level
+ * (its value is then the parent's `ans`, so it is not stored twice), else the value itself.
+ * Everything else (parameters, arguments beyond two) goes in `more`: a recorded scalar op keeps
+ * about 200 bytes, most of them its output tensor.
  */
 export class RNode {
   prim: Primitive<any> | null;
-  params: unknown;
-  /**
-   * The rule's arguments, values one level down: in fields for one or two arguments, in `rest`
-   * for more. Fields rather than arrays keep a recorded scalar op near 200 bytes.
-   */
-  a0: Arg | undefined = undefined;
-  a1: Arg | undefined = undefined;
-  rest: Arg[] | null = null;
+  x0: Arg | RNode | undefined = undefined;
+  x1: Arg | RNode | undefined = undefined;
   ans: Tensor;
-  /** Parent nodes of arguments 0 and 1 (null for a constant at this level); all of them in `parents` beyond two. */
-  p0: RNode | null = null;
-  p1: RNode | null = null;
-  parents: (RNode | null)[] | null = null;
+  more: NodeMore | null = null;
   ct: Tensor | null = null;
   constructor(prim: Primitive<any> | null, params: unknown, ans: Tensor) {
     this.prim = prim;
-    this.params = params;
     this.ans = ans;
+    if (params !== undefined && params !== null) this.more = { args: null, parents: null, params };
+  }
+
+  get params(): unknown {
+    return this.more === null ? undefined : this.more.params;
   }
 }
 
-/** A node's saved arguments as the array the rules take. */
+interface NodeMore {
+  args: Arg[] | null;
+  parents: (RNode | null)[] | null;
+  params: unknown;
+}
+
+function valueOf(x: Arg | RNode | undefined): Arg {
+  return x instanceof RNode ? x.ans : (x as Arg);
+}
+
+/** A node's saved arguments (values one level down) as the array the rules take. */
 export function argsOf(node: RNode): Arg[] {
-  if (node.rest !== null) return node.rest;
-  return node.a1 === undefined ? [node.a0 as Arg] : [node.a0 as Arg, node.a1];
+  if (node.more !== null && node.more.args !== null) return node.more.args;
+  return node.x1 === undefined ? [valueOf(node.x0)] : [valueOf(node.x0), valueOf(node.x1)];
+}
+
+/** The `more` record of a node with more than two arguments, made on first use. */
+function moreOf(node: RNode, vals: Arg[], n: number): NodeMore {
+  let m = node.more;
+  if (m === null) m = node.more = { args: null, parents: null, params: undefined };
+  if (m.args === null) m.args = vals;
+  if (m.parents === null) m.parents = new Array(n).fill(null);
+  return m;
 }
 
 /** The parent node of argument `i` (null for a constant). */
 export function parentOf(node: RNode, i: number): RNode | null {
-  return i === 0 ? node.p0 : i === 1 ? node.p1 : (node.parents as (RNode | null)[])[i];
+  if (i < 2) {
+    const x = i === 0 ? node.x0 : node.x1;
+    return x instanceof RNode ? x : null;
+  }
+  return (node.more as { parents: (RNode | null)[] }).parents[i];
 }
 
 /**
- * Splits `args` into values one level down (written back into `args`) and the parents at
- * `trace`, recorded on `node` (`vals` may be `args` itself).
+ * Splits `args` into values one level down (written into `vals`, which may be `args` itself)
+ * and the parents at `trace`, recorded on `node`.
  */
 export function linkParents(trace: Trace, node: RNode, args: Arg[], vals: Arg[]): void {
   const n = args.length;
   for (let i = 0; i < n; i++) {
     const a = args[i];
+    let x: Arg | RNode;
     if (typeof a !== "number" && a.trace === trace) {
       vals[i] = a.primal as Tensor;
-      const p = a.node as RNode;
-      if (i === 0) node.p0 = p;
-      else if (i === 1) node.p1 = p;
-      if (n > 2) {
-        if (node.parents === null) node.parents = new Array(n).fill(null);
-        node.parents[i] = p;
-      }
-    } else vals[i] = a;
+      x = a.node as RNode;
+      if (n > 2) moreOf(node, vals, n).parents![i] = x;
+    } else x = vals[i] = a;
+    if (i === 0) node.x0 = x;
+    else if (i === 1) node.x1 = x;
   }
+  if (n > 2) moreOf(node, vals, n);
 }
 
 /** Reverse mode: records nodes on a per-level tape (creation order is topological). */
@@ -94,11 +116,6 @@ export class ReverseTrace extends Trace {
     // and drop every derivative at the outer levels.
     const vals = n > 2 ? new Array<Arg>(n) : args;
     linkParents(this, node, args, vals);
-    if (n === 1) node.a0 = vals[0];
-    else if (n === 2) {
-      node.a0 = vals[0];
-      node.a1 = vals[1];
-    } else node.rest = vals;
     // The fixed-arity binds reach the kernels' impl1/impl2 fast paths when the values are concrete.
     const ans = n === 1 ? bind1(prim, vals[0], params) : n === 2 ? bind2(prim, vals[0], vals[1], params) : bind(prim, vals, params);
     if (prim.nondiff || !this.recording || !isFloat(ans.dtype)) return ans;
@@ -123,11 +140,11 @@ function accumulate(node: RNode, c: Tensor): void {
 export function propagate(node: RNode, ct: Tensor): void {
   const prim = node.prim as Primitive<any>;
   const args = argsOf(node);
-  const p0 = node.p0;
-  const p1 = node.p1;
+  const p0 = parentOf(node, 0);
+  const p1 = args.length > 1 ? parentOf(node, 1) : null;
   if (p0 !== null) accumulate(p0, prim.vjp!(ct, node.ans, args, node.params, 0));
   if (p1 !== null) accumulate(p1, prim.vjp!(ct, node.ans, args, node.params, 1));
-  const ps = node.parents;
+  const ps = node.more === null ? null : node.more.parents;
   if (ps !== null)
     for (let i = 2; i < ps.length; i++) {
       const p = ps[i];

@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, Tracing } from "../tensor/tensor.js";
 import { ArgumentError } from "../errors.js";
 import { Arg, Primitive } from "./primitive.js";
 
@@ -75,7 +75,6 @@ export function bind2<P>(prim: Primitive<P>, a: Arg, b: Arg, params: P): Tensor 
 /** A tracer of `trace` wrapping `primal`; shape and dtype are the primal's. */
 export function makeTracer(trace: Trace, primal: Tensor): Tensor {
   const t = new Tensor(primal.dtype, primal.shape, primal.strides, 0, null, 0, primal.weak);
-  t.trace = trace;
-  t.primal = primal;
+  t.tr = new Tracing(trace, primal, null);
   return t;
 }

@@ -10,14 +10,41 @@ export interface TraceRef {
 export type NestedArray = number | boolean | NestedArray[];
 
 /**
+ * A tracer's link to its transform, kept in an object of its own so that concrete tensors (the
+ * values a recorded graph keeps alive) carry one field for it instead of three.
+ */
+export class Tracing {
+  trace: TraceRef;
+  /** The tracer's value one level down. */
+  primal: Tensor;
+  /** A reverse-mode tracer's graph node, or a forward-mode tracer's tangent. */
+  node: unknown;
+  constructor(trace: TraceRef, primal: Tensor, node: unknown) {
+    this.trace = trace;
+    this.primal = primal;
+    this.node = node;
+  }
+}
+
+const DTYPE_CODES: readonly DType[] = ["float64", "float32", "int32", "bool"];
+/** Bit of `Tensor.kind` marking a weak scalar (a JS number made a tensor). */
+const WEAK = 4;
+
+function dtypeCode(d: DType): number {
+  return d === "float64" ? 0 : d === "float32" ? 1 : d === "int32" ? 2 : 3;
+}
+
+/**
  * An immutable n-d array: a strided view over a typed array, or, under a transform, a tracer
  * (`trace !== null`) that wraps the value one level down (`primal`).
  *
  * A concrete 0-d tensor keeps its value in `scalar` (allocating a typed array for it costs more
- * than the whole eager add), and `data` is only made when a kernel needs one.
+ * than the whole eager add), and `data` is only made when a kernel needs one. Fields are few on
+ * purpose: a recorded scalar op keeps one tensor alive, and every field is 8 bytes of it.
  */
 export class Tensor {
-  readonly dtype: DType;
+  /** dtype code (see DTYPE_CODES), plus WEAK for a weak scalar. */
+  private readonly kind: number;
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;
@@ -26,17 +53,8 @@ export class Tensor {
   data: TypedArray | null;
   /** The value of a concrete 0-d tensor. */
   readonly scalar: number;
-  /** A JS number turned into a tensor: it takes the other operand's dtype (NumPy's weak scalars). */
-  readonly weak: boolean;
-  /** The trace this tensor is a tracer of, or null for a concrete value. */
-  trace: TraceRef | null;
-  /** A tracer's value one level down. */
-  primal: Tensor | null;
-  /**
-   * Core's slot: a reverse-mode tracer's graph node, or a forward-mode tracer's tangent (one
-   * field for both keeps every tensor, and so every recorded op, smaller).
-   */
-  node: unknown;
+  /** Null for a concrete value; a tracer's transform, value and node/tangent otherwise. */
+  tr: Tracing | null;
 
   constructor(
     dtype: DType,
@@ -47,17 +65,54 @@ export class Tensor {
     scalar: number,
     weak: boolean,
   ) {
-    this.dtype = dtype;
+    this.kind = weak ? dtypeCode(dtype) | WEAK : dtypeCode(dtype);
     this.shape = shape;
     this.strides = strides;
     this.offset = offset;
     this.size = shape.length === 0 ? 1 : shape.length === 1 ? shape[0] : shapeSize(shape);
     this.data = data;
     this.scalar = scalar;
-    this.weak = weak;
-    this.trace = null;
-    this.primal = null;
-    this.node = null;
+    this.tr = null;
+  }
+
+  get dtype(): DType {
+    return DTYPE_CODES[this.kind & 3];
+  }
+
+  /** A JS number turned into a tensor: it takes the other operand's dtype (NumPy's weak scalars). */
+  get weak(): boolean {
+    return this.kind >= WEAK;
+  }
+
+  /** The trace this tensor is a tracer of, or null for a concrete value. */
+  get trace(): TraceRef | null {
+    const s = this.tr;
+    return s === null ? null : s.trace;
+  }
+  set trace(t: TraceRef | null) {
+    if (t === null) this.tr = null;
+    else if (this.tr === null) this.tr = new Tracing(t, this, null);
+    else this.tr.trace = t;
+  }
+
+  /** A tracer's value one level down (null for a concrete tensor). */
+  get primal(): Tensor | null {
+    const s = this.tr;
+    return s === null ? null : s.primal;
+  }
+  set primal(p: Tensor | null) {
+    if (this.tr !== null && p !== null) this.tr.primal = p;
+    else if (p !== null) throw new ArgumentError("internal: set a tracer's trace before its primal");
+  }
+
+  /** Core's slot: a reverse-mode tracer's graph node, or a forward-mode tracer's tangent. */
+  get node(): unknown {
+    const s = this.tr;
+    return s === null ? null : s.node;
+  }
+  set node(n: unknown) {
+    if (this.tr !== null) this.tr.node = n;
+    else if (n !== null) throw new ArgumentError("internal: set a tracer's trace before its node");
   }
 
   /** Imperative path: the gradient accumulated into a leaf by `backward()` (null before). */
@@ -81,7 +136,7 @@ export class Tensor {
   /** The concrete value under every active transform. */
   concrete(): Tensor {
     let t: Tensor = this;
-    while (t.trace !== null) t = t.primal as Tensor;
+    while (t.tr !== null) t = t.tr.primal;
     return t;
   }
 
