@@ -286,9 +286,12 @@ export function scalarTensor(value: number, dtype: DType, weak = false): Tensor 
 }
 
 /** A tensor owning a fresh contiguous array; 0-d shapes become scalar tensors. */
+/** The strides of every contiguous 1-d tensor made here (shared, like EMPTY). */
+const UNIT_STRIDE: number[] = Object.freeze([1]) as unknown as number[];
+
 export function fromBuffer(data: TypedArray, shape: number[], dtype: DType): Tensor {
   if (shape.length === 0) return new Tensor(dtype, EMPTY, EMPTY, 0, data, data[0], false);
-  return new Tensor(dtype, shape, contiguousStrides(shape), 0, data, 0, false);
+  return new Tensor(dtype, shape, shape.length === 1 ? UNIT_STRIDE : contiguousStrides(shape), 0, data, 0, false);
 }
 
 /** A view sharing storage with `base` (a concrete tensor). */
