@@ -11,6 +11,8 @@ export { treeFlatten, treeUnflatten, treeMap } from "./core/pytree.js";
 export { grad, valueAndGrad, elementwiseGrad, vjp } from "./transforms/vjp.js";
 export type { GradOptions } from "./transforms/vjp.js";
 export { jvp } from "./transforms/jvp.js";
+export { vmap } from "./transforms/vmap.js";
+export type { VmapOptions, AxisSpec } from "./transforms/vmap.js";
 export { jacobian, jacfwd, jacrev, hessian, hvp } from "./transforms/jacobian.js";
 export type { JacobianOptions } from "./transforms/jacobian.js";
 export { stopGradient, checkpoint } from "./transforms/control.js";

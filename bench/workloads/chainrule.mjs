@@ -185,14 +185,15 @@ async function extras(pol) {
   const v = np.array([1, 2, 3, 4]), w = np.array([5, 6, 7, 8]);
   const N = 200_000;
   let sink;
-  const loop = (op) => () => { for (let i = 0; i < N; i++) sink = op(); };
+  // One loop per op, written out: a shared loop calling `op()` would make that call site
+  // megamorphic and time the dispatch of the harness instead of the op.
   const micro = [
-    ["eager 0-d add", () => np.add(a, b)],
-    ["eager 0-d mul", () => np.multiply(a, b)],
-    ["eager 0-d sin", () => np.sin(a)],
-    ["eager 4-element add", () => np.add(v, w)],
+    ["eager 0-d add", () => { for (let i = 0; i < N; i++) sink = np.add(a, b); }],
+    ["eager 0-d mul", () => { for (let i = 0; i < N; i++) sink = np.multiply(a, b); }],
+    ["eager 0-d sin", () => { for (let i = 0; i < N; i++) sink = np.sin(a); }],
+    ["eager 4-element add", () => { for (let i = 0; i < N; i++) sink = np.add(v, w); }],
   ];
-  for (const [label, op] of micro) rows.push({ id: label, unit: "ns/op", samples: await timeIt(loop(op), pol), scale: 1e6 / N });
+  for (const [label, body] of micro) rows.push({ id: label, unit: "ns/op", samples: await timeIt(body, pol), scale: 1e6 / N });
   void sink;
   const g = cr.grad(w1Fn(100_000));
   rows.push({ id: "W1 at 100,000 steps", unit: "µs/op", samples: await timeIt(() => g(0.5), { ...pol, minReps: 3, maxReps: Math.min(pol.maxReps, 7) }), scale: 1000 / 500_000 });

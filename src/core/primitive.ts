@@ -12,6 +12,13 @@ export type VjpRule<P> = (g: Tensor, ans: Tensor, args: Arg[], params: P, i: num
 /** A primitive's forward rule for argument `i`: the output tangent caused by tangent `t` of `args[i]`. */
 export type JvpRule<P> = (t: Tensor, ans: Tensor, args: Arg[], params: P, i: number) => Tensor;
 
+/**
+ * A primitive's batching rule (vmap): `args` are values one level down, `dims[i]` the batch axis
+ * of args[i] (null when unbatched), `size` the batch size. Returns the batched output and its
+ * batch axis (null for an unbatched output). See core/batch.ts.
+ */
+export type BatchRule<P> = (args: Arg[], dims: (number | null)[], params: P, size: number) => [Tensor, number | null];
+
 export interface PrimitiveSpec<P> {
   name: string;
   /** Eager kernel on concrete arguments. */
@@ -28,6 +35,8 @@ export interface PrimitiveSpec<P> {
   jvpJoint?: (tangents: (Tensor | null)[], ans: Tensor, args: Arg[], params: P) => Tensor;
   /** The output is piecewise constant in the inputs: transforms treat it as a constant. */
   nondiff?: boolean;
+  /** Batching rule for vmap (or register one with `defbatch` in core/batch.ts). */
+  batch?: BatchRule<P>;
 }
 
 export class Primitive<P = unknown> {
@@ -39,6 +48,7 @@ export class Primitive<P = unknown> {
   jvp: JvpRule<P> | undefined;
   jvpJoint: PrimitiveSpec<P>["jvpJoint"];
   readonly nondiff: boolean;
+  batch: BatchRule<P> | undefined;
   /** Set for primitives made by users with `primitive(fn)`; the registry sweep skips them. */
   readonly user: boolean;
 
@@ -51,6 +61,7 @@ export class Primitive<P = unknown> {
     this.jvp = spec.jvp;
     this.jvpJoint = spec.jvpJoint;
     this.nondiff = spec.nondiff === true;
+    this.batch = spec.batch;
     this.user = user;
   }
 }

@@ -10,6 +10,7 @@ import { linearize, grad } from "./vjp.js";
 import { pushForward, jvp } from "./jvp.js";
 import { readArgnums, readDiffArg, rebuild } from "./inputs.js";
 import { asCall } from "./types.js";
+import { jacFwdBatched, jacRevBatched } from "./jacobian-batched.js";
 import type { Argnums, Fn, GradAt, GradOf, JacobianOf, LooseParams, TangentOf } from "./types.js";
 import type { ArrayLike } from "../tensor/create.js";
 import type { PyTree } from "../core/pytree.js";
@@ -98,7 +99,9 @@ export type JacobianFunction<F extends Fn, N> = <A extends LooseParams<F>>(...ar
 /**
  * `jacobian(f, argnums? | {argnums, mode})`: the Jacobian, shaped `out.shape ++ in.shape`
  * (pytrees nest the same way: output structure outside, input structure inside). Reverse mode
- * (default) runs one pullback per output element; forward mode one push per input element.
+ * (default) pulls back all one-hot cotangents in one vmapped pass; forward mode pushes all
+ * one-hot tangents in one (falling back to one pass per element when some primitive has no
+ * batching rule).
  */
 export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, opts: JacobianOptions<N>): JacobianFunction<F, N>;
 export function jacobian<F extends Fn, const N extends Argnums = 0>(f: F, argnums?: N): JacobianFunction<F, N>;
@@ -108,7 +111,14 @@ export function jacobian(f: Fn, opts?: Argnums | JacobianOptions): JacobianFunct
   if (mode !== "rev" && mode !== "fwd") throw new ArgumentError(`jacobian: mode must be "rev" or "fwd", got ${JSON.stringify(mode)}`);
   const run = (...args: unknown[]): unknown => {
     const [argnums, single] = readArgnums(o.argnums, args.length, "jacobian");
-    return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
+    // One vmapped pass over all basis vectors when every primitive met can be batched; else
+    // (a primitive without a batching rule, a data-dependent op, any error) the per-element
+    // loop, rerun from scratch, which also reports the function's own errors as before.
+    try {
+      return mode === "rev" ? jacRevBatched(f, args, argnums, single) : jacFwdBatched(f, args, argnums, single);
+    } catch {
+      return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
+    }
   };
   return run as JacobianFunction<Fn, Argnums>;
 }
