@@ -80,7 +80,7 @@ export function binaryOp(
     // tensor meeting a JS number, with both operands 0-d or same-shape contiguous.
     if (typeof a !== "number") {
       if (typeof b !== "number") {
-        if (a.dtype === b.dtype && !a.weak && !b.weak) {
+        if (a.kind === b.kind && a.kind < 4) {
           const dt = kind === "bool" ? "bool" : kind === "same" || a.dtype === "float32" ? a.dtype : "float64";
           if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), dt);
           if (a.size === b.size && shapesEqual(a.shape, b.shape) && a.isContiguous && b.isContiguous)

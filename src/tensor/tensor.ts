@@ -43,8 +43,11 @@ function dtypeCode(d: DType): number {
  * purpose: a recorded scalar op keeps one tensor alive, and every field is 8 bytes of it.
  */
 export class Tensor {
-  /** dtype code (see DTYPE_CODES), plus WEAK for a weak scalar. */
-  private readonly kind: number;
+  /**
+   * @internal dtype code (0 float64, 1 float32, 2 int32, 3 bool), plus 4 for a weak scalar: one
+   * compare tells kernels "same dtype, both strong".
+   */
+  readonly kind: number;
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;

@@ -116,7 +116,8 @@ export function jacobian(f: Fn, opts?: Argnums | JacobianOptions): JacobianFunct
     // loop, rerun from scratch, which also reports the function's own errors as before.
     try {
       return mode === "rev" ? jacRevBatched(f, args, argnums, single) : jacFwdBatched(f, args, argnums, single);
-    } catch {
+    } catch (e) {
+      if (process.env.JACDEBUG) console.error("JACFALLBACK", (e as Error).message.slice(0, 200));
       return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
     }
   };
