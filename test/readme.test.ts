@@ -77,3 +77,21 @@ test("indexing examples", () => {
   assert.deepEqual(x.get(np.greater(x, 0)).toArray(), [1, 3, 5]);
   assert.deepEqual(x.at([0, 0]).add(1).toArray(), [[3, 0, 5], [-4, 5, -6]]);
 });
+
+test("nn.functional example: a conv net's loss and its gradient", async () => {
+  const { nn } = await import("../src/index.js");
+  const F = nn.functional;
+  const loss = (w: Record<string, Tensor>, x: Tensor, y: Tensor) =>
+    F.crossEntropy(F.linear(F.relu(F.conv2d(x, w.c, w.cb)).reshape(x.shape[0], -1), w.d, w.db), y);
+  const w = { c: np.ones([3, 1, 3, 3]).mul(0.1), cb: np.zeros([3]), d: np.ones([10, 27]).mul(0.01), db: np.zeros([10]) };
+  const x = np.ones([2, 1, 5, 5]);
+  const y = np.array([1, 7], "int32");
+  const [value, g] = valueAndGrad(loss)(w, x, y) as [Tensor, Record<string, Tensor>];
+  // All logits are equal (every class has the same weights), so the loss is log(10).
+  close(value.item(), Math.log(10));
+  assert.deepEqual(g.c.shape, [3, 1, 3, 3]);
+  assert.deepEqual(g.d.shape, [10, 27]);
+  // d loss / d db = mean over the batch of softmax - onehot = 0.1 - (count of the class)/2.
+  const db = g.db.toArray() as number[];
+  db.forEach((v, k) => close(v, 0.1 - (k === 1 || k === 7 ? 0.5 : 0), 1e-12));
+});
