@@ -56,7 +56,7 @@ Object.defineProperty(poisonTracing, "node", { value: null });
 Object.defineProperty(poisonTracing, "primal", {
   get(): never {
     throw new ArgumentError(
-      "vmap: this needs the concrete values of a batched (vmapped) tensor (item, toArray, or an op whose result " +
+      "vmap: this needs the concrete values of a batched (vmapped) tensor (printing, item, toArray, or an op whose result " +
         "depends on values, such as indexing with a traced index array); inside vmap each value stands for a whole " +
         "batch. Do it outside vmap, or pass that argument with inAxes null",
     );
@@ -122,8 +122,11 @@ export class BatchTrace extends Trace {
   }
 }
 
-/** Applies `prim` to each batch element and stacks the results along a new axis 0. */
-function loopFallback(prim: Primitive<any>, vals: Arg[], dims: (number | null)[], params: unknown, size: number): [Tensor, number] {
+/**
+ * Applies `prim` to each batch element and stacks the results along a new axis 0: the generic
+ * fallback, which rules may also call for the cases they do not vectorize.
+ */
+export function loopFallback(prim: Primitive<any>, vals: Arg[], dims: (number | null)[], params: unknown, size: number): [Tensor, number] {
   if (size === 0)
     throw new ShapeError(
       `vmap: ${prim.name} has no batching rule, and the generic per-element fallback cannot learn its output shape from a batch of size 0`,

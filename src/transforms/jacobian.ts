@@ -87,6 +87,9 @@ function jacFwd(f: Fn, args: unknown[], argnums: number[], single: boolean): unk
   return treeUnflatten(outDef, perOut);
 }
 
+/** How many Jacobians took the batched path and the per-element loop (internal: tests read it). */
+export const jacobianPaths = { batched: 0, loop: 0 };
+
 function jacOpts(o: Argnums | JacobianOptions | undefined): JacobianOptions {
   if (o === undefined || typeof o === "number" || Array.isArray(o)) return { argnums: o as Argnums | undefined };
   if (typeof o !== "object" || o === null) throw new ArgumentError("jacobian: argnums must be a number, an array of numbers or an options object");
@@ -115,9 +118,11 @@ export function jacobian(f: Fn, opts?: Argnums | JacobianOptions): JacobianFunct
     // (a primitive without a batching rule, a data-dependent op, any error) the per-element
     // loop, rerun from scratch, which also reports the function's own errors as before.
     try {
-      return mode === "rev" ? jacRevBatched(f, args, argnums, single) : jacFwdBatched(f, args, argnums, single);
-    } catch (e) {
-      if (process.env.JACDEBUG) console.error("JACFALLBACK", (e as Error).message.slice(0, 200));
+      const r = mode === "rev" ? jacRevBatched(f, args, argnums, single) : jacFwdBatched(f, args, argnums, single);
+      jacobianPaths.batched++;
+      return r;
+    } catch {
+      jacobianPaths.loop++;
       return mode === "rev" ? jacRev(f, args, argnums, single) : jacFwd(f, args, argnums, single);
     }
   };

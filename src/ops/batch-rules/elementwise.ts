@@ -17,7 +17,9 @@ export function unaryBatch(prim: Primitive<any>): BatchRule<any> {
  * reaches left of it, the primitive runs as is; otherwise batched operands get their batch axis
  * moved to the front and padded with 1s to the common rank, so it lines up in front of all others.
  */
-export function broadcastingBatch(prim: Primitive<any>): BatchRule<any> {
+export function broadcastingBatch(prim: Primitive<any>, withAxis = false): BatchRule<any> {
+  // `withAxis`: params `{axis, ...}` name an axis of the broadcast per-example shape (linear_recurrence).
+  const shift = (p: any, f: (a: number) => number): unknown => (withAxis ? { ...p, axis: f(p.axis) } : p);
   return (args, dims, p) => {
     const n = args.length;
     let r = 0;
@@ -31,13 +33,18 @@ export function broadcastingBatch(prim: Primitive<any>): BatchRule<any> {
       if (di !== d || rankOf(args[i], di) !== r) inPlace = false;
     }
     for (let i = 0; i < n && inPlace; i++) if (dims[i] === null && rankOf(args[i], null) > r - d) inPlace = false;
-    if (inPlace) return [bind(prim, args, p), d];
+    if (inPlace) return [bind(prim, args, shift(p, (a) => (a < d ? a : a + 1))), d];
     const vals = args.map((a, i) => {
       const di = dims[i];
       return di === null ? a : padRank(toFront(a as Tensor, di), rankOf(a, di), r);
     });
-    return [bind(prim, vals, p), 0];
+    return [bind(prim, vals, shift(p, (a) => a + 1)), 0];
   };
+}
+
+/** Broadcasting operands plus an `axis` param: linear_recurrence. */
+export function broadcastingAxisBatch(prim: Primitive<any>): BatchRule<any> {
+  return broadcastingBatch(prim, true);
 }
 
 /** Operands that must share one shape (no broadcasting): unbatched ones are broadcast over the batch (a view). */

@@ -3,10 +3,11 @@ import { Primitive, registry } from "../../core/primitive.js";
 import { BatchRule, batchOps, defbatch } from "../../core/batch.js";
 import { reshape } from "../shape.js";
 import { sliceAxis, stack } from "../join.js";
-import { BROADCASTING, SAME_SHAPE, UNARY, broadcastingBatch, sameShapeBatch, unaryBatch } from "./elementwise.js";
-import { axesBatch, axisBatch, broadcastToBatch, concatBatch, reduceBatch, reshapeBatch, transposeBatch } from "./structural.js";
+import { BROADCASTING, SAME_SHAPE, UNARY, broadcastingAxisBatch, broadcastingBatch, sameShapeBatch, unaryBatch } from "./elementwise.js";
+import { axesBatch, axisBatch, broadcastToBatch, concatBatch, padBatch, reduceBatch, reshapeBatch, transposeBatch } from "./structural.js";
 import { gatherBatch, viewBatch } from "./indexing.js";
 import { contractBatch } from "./contract.js";
+import { diagonalBatch, triangleBatch } from "./matrix.js";
 
 type RuleFactory = (prim: Primitive<any>) => BatchRule<any>;
 
@@ -15,15 +16,19 @@ const same = (rule: BatchRule<any>): RuleFactory => () => rule;
 /** Every batching rule, by primitive name (primitives are looked up when vmap first runs). */
 const TABLE: [readonly string[], RuleFactory][] = [
   [UNARY, unaryBatch],
-  [BROADCASTING, broadcastingBatch],
+  [BROADCASTING, (p) => broadcastingBatch(p)],
+  [["linear_recurrence"], broadcastingAxisBatch],
   [SAME_SHAPE, sameShapeBatch],
   [["sum", "prod", "max", "min", "argmax", "argmin", "var", "std", "all", "any", "count_nonzero"], reduceBatch],
   [["flip"], axesBatch],
-  [["cumsum", "cumprod", "slice_axis"], axisBatch],
+  [["cumsum", "cumprod", "slice_axis", "gather_axis", "scatter_add_axis", "argsort", "argpartition"], axisBatch],
+  [["diagonal", "make_diagonal"], diagonalBatch],
+  [["triu", "tril"], triangleBatch],
   [["reshape"], same(reshapeBatch)],
   [["broadcast_to"], same(broadcastToBatch)],
   [["transpose"], same(transposeBatch)],
   [["concatenate"], concatBatch],
+  [["pad"], padBatch],
   [["getitem", "getitem_transpose"], viewBatch],
   [["gather", "scatter_add"], gatherBatch],
   [["dot_general"], contractBatch],

@@ -62,3 +62,21 @@ export const transposeBatch: BatchRule<{ axes: number[] }> = (args, dims, p) => 
 export function concatBatch(prim: Primitive<any>): BatchRule<{ axis: number }> {
   return (args, dims, p, size) => [bind(prim, args.map((a, i) => materialize(a, dims[i], size)), { axis: p.axis + 1 }), 0];
 }
+
+interface PadParams {
+  widths: [number, number][];
+  values: [number, number][];
+}
+
+/** Constant padding: the batch axis gets zero widths (and the common fill value, keeping the kernel's one-value path). */
+export function padBatch(prim: Primitive<any>): BatchRule<PadParams> {
+  return (args, dims, p) => {
+    const d = dims[0] as number;
+    const v = p.values.length > 0 ? p.values[0][0] : 0;
+    const widths = p.widths.slice();
+    const values = p.values.slice();
+    widths.splice(d, 0, [0, 0]);
+    values.splice(d, 0, [v, v]);
+    return [bind1(prim, args[0], { widths, values }), d];
+  };
+}
