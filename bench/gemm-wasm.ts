@@ -1,21 +1,22 @@
 // Wasm SIMD GEMM throughput: `node --import tsx bench/gemm-wasm.ts [sizes...] [--runs N] [--no-js]`
 // prints, for n x n matrices (default 256 512 1024), the median GFLOP/s over N timed runs
 // (default 7, after a warm-up) of the Wasm kernel in float32 and float64, row-major and with a
-// transposed B, next to the pure-JS kernel; single thread, inputs as BENCHMARKS.md's `uniform`.
+// transposed B, next to the pure-JS kernel, and the time of a broadcast-ones cotangent times B.T
+// (W4's backward products); single thread, inputs as BENCHMARKS.md's `uniform`.
 // First it measures this machine's ceiling for the plain-SIMD kernel's instruction mix:
 // independent f32x4 multiplies and adds in registers, which bounds any Wasm SIMD128 GEMM without
 // FMA. Add --experimental-wasm-relaxed-simd to node (Node 20; on by default from Node 22) for
 // the relaxed-SIMD build, whose fused multiply-adds can pass that ceiling.
 import wabtInit from "wabt";
 import { gemm } from "../src/kernels/gemm.js";
-import { gemmWasm } from "../src/kernels/wasm/gemm.js";
+import { gemmBest, gemmWasm } from "../src/kernels/wasm/gemm.js";
 import { wasmAvailable, wasmRelaxedSimdSupported } from "../src/kernels/wasm/loader.js";
 import type { MatView } from "../src/kernels/gemm.js";
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
-const sizes = args.filter((x, i) => /^\d+$/.test(x) && i !== runsAt + 1).map(Number);
+const sizes = args.filter((x, i) => /^\d+$/.test(x) && (runsAt < 0 || i !== runsAt + 1)).map(Number);
 if (sizes.length === 0) sizes.push(256, 512, 1024);
 const withJs = !args.includes("--no-js");
 
@@ -79,8 +80,12 @@ for (const n of sizes) {
     const w = median(() => gemmWasm(1, n, n, n, A, B, C), reps);
     const wt = median(() => gemmWasm(1, n, n, n, A, Bt, C), reps);
     const js = withJs ? gf(median(() => gemm(1, n, n, n, A, B, C), Math.min(runs, 3))) : "     -";
+    // The cotangent of sum(A @ B) (a scalar broadcast to n x n) times B.T, as W4's backward pass
+    // does: gemmBest takes it as an outer product (src/kernels/wasm/rank-one.ts).
+    const ones = view(T.from([1]), 0, 0);
+    const r1 = median(() => gemmBest(1, n, n, n, ones, Bt, C), reps);
     const name = T === Float32Array ? "float32" : "float64";
     const share = ((flops / w / 1e9 / (T === Float32Array ? ceiling : ceiling / 2)) * 100).toFixed(0);
-    console.log(`${name} ${String(n).padStart(4)}: wasm ${gf(w)} GFLOP/s (${(w * 1e3).toFixed(2)} ms, ${share} % of ceiling)  wasm A@B.T ${gf(wt)}  js ${js}`);
+    console.log(`${name} ${String(n).padStart(4)}: wasm ${gf(w)} GFLOP/s (${(w * 1e3).toFixed(2)} ms, ${share} % of ceiling)  wasm A@B.T ${gf(wt)}  js ${js}  ones@B.T ${(r1 * 1e3).toFixed(2)} ms`);
   }
 }

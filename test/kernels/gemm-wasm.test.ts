@@ -83,11 +83,11 @@ function naive(batch: number, m: number, n: number, k: number, a: MatView, b: Ma
 }
 
 /** Runs gemmWasm into a C view (contiguous, or strided inside a NaN-filled buffer) and checks it. */
-function check(T: Ctor, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, cLayout: "row" | "strided" = "row"): void {
+function check(T: Ctor, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, cLayout: "row" | "strided" = "row", run = gemmWasm): void {
   const rs = cLayout === "row" ? n : 2 * n + 1, cs = cLayout === "row" ? 1 : 2;
   const cData = new T(batch * m * Math.max(rs, 1) + 2 * n + 4).fill(NaN);
   const c: MatView = { data: cData, offset: 1, batchStride: m * rs, rowStride: rs, colStride: cs };
-  gemmWasm(batch, m, n, k, a, b, c);
+  run(batch, m, n, k, a, b, c);
   const { value, scale } = naive(batch, m, n, k, a, b);
   const eps = T === Float32Array ? 2 ** -23 : 2 ** -52;
   const touched = new Set<number>();
@@ -253,6 +253,51 @@ test("gemmBest gives the same products through either kernel", () => {
     const out = { ...ones, data: new T(1600) };
     gemmBest(1, 40, 40, 40, ones, ones, out);
     assert.ok(out.data.every((x) => x === 40));
+  }
+});
+
+test("gemmBest: operands constant along k (broadcast cotangents) match the full product", () => {
+  const rand = rng(7);
+  for (const T of both) {
+    const row = (rows: number, cols: number) => makeView(T, 1, rows, cols, "row", rand);
+    const col = (rows: number, cols: number) => makeView(T, 1, rows, cols, "col", rand);
+    // A scalar broadcast to m x k (the cotangent of sum(A @ B)), against B and B transposed.
+    const scalar: MatView = { data: T.from([0.75]), offset: 0, batchStride: 0, rowStride: 0, colStride: 0 };
+    check(T, 1, 37, 29, 53, scalar, row(53, 29), "row", gemmBest);
+    check(T, 1, 37, 29, 53, scalar, col(53, 29), "strided", gemmBest);
+    // A column broadcast along k (A[i, p] = v[i]), and a row of B broadcast along k (B[p, j] = w[j]).
+    const v = makeView(T, 1, 1, 41, "row", rand), w = makeView(T, 1, 1, 23, "row", rand);
+    check(T, 1, 41, 23, 60, { ...v, rowStride: 1, colStride: 0 }, col(60, 23), "row", gemmBest);
+    check(T, 1, 41, 23, 60, row(41, 60), { ...w, rowStride: 0, colStride: 1 }, "strided", gemmBest);
+    check(T, 1, 41, 23, 60, col(41, 60), { ...w, rowStride: 0, colStride: 1 }, "row", gemmBest);
+    // Batches, with a reversed B and a batch-broadcast constant A.
+    check(T, 3, 9, 31, 17, { ...scalar, data: T.from([2, -1, 0.5]), batchStride: 1 }, makeView(T, 3, 17, 31, "reversed", rand), "row", gemmBest);
+    check(T, 2, 12, 20, 30, { ...v, batchStride: 0, rowStride: 1, colStride: 0 }, makeView(T, 2, 30, 20, "strided", rand), "strided", gemmBest);
+  }
+});
+
+test("gemmBest: a constant operand with infinities or NaN still gives IEEE's answer", () => {
+  for (const T of both) {
+    // A = inf everywhere (5 x 8), B's first column [2, -1, 0, ...] mixes signs: the full product
+    // has inf - inf = NaN there, which inf * (2 - 1) would miss; its second column is all 1: inf.
+    const k = 8, n = 9, m = 5;
+    const a: MatView = { data: T.from([Infinity]), offset: 0, batchStride: 0, rowStride: 0, colStride: 0 };
+    const bd = new T(k * n).fill(1);
+    bd[0] = 2;
+    bd[n] = -1;
+    const b: MatView = { data: bd, offset: 0, batchStride: 0, rowStride: n, colStride: 1 };
+    const c: MatView = { data: new T(m * n), offset: 0, batchStride: 0, rowStride: n, colStride: 1 };
+    gemmBest(1, m, n, k, a, b, c);
+    for (let i = 0; i < m; i++) {
+      assert.ok(Number.isNaN(c.data[i * n]), `C[${i}, 0] should be NaN`);
+      for (let j = 1; j < n; j++) assert.equal(c.data[i * n + j], Infinity);
+    }
+    // A NaN in B under a finite constant A: NaN in that column only.
+    bd.fill(1);
+    bd[3 * n + 4] = NaN;
+    gemmBest(1, m, n, k, { ...a, data: T.from([0.5]) }, b, c);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) if (j === 4) assert.ok(Number.isNaN(c.data[i * n + j])); else assert.equal(c.data[i * n + j], 4);
   }
 });
 

@@ -8,6 +8,7 @@ import { gemmDriver, wasmAvailable, type GemmDriver, type WasmFloat } from "./lo
 import { heapF32, heapF64, reserve } from "./arena.js";
 import { spanOf, stage, type Span } from "./stage.js";
 import { gemmThreadHook } from "../threads/hook.js";
+import { gemmRankOne, rankOneShape } from "./rank-one.js";
 
 /** Micro-tile height, and width per element type (the Wasm kernels' MR and NR). */
 const MR = 4;
@@ -60,10 +61,19 @@ export function wasmGemmPreferred(m: number, n: number, k: number, data: MatView
 }
 
 /**
- * `gemm` with the dispatch done: the Wasm kernel when `wasmGemmPreferred` says so, else the JS
- * one. Same signature and semantics as both, so callers can swap it in for `gemm` as is.
+ * `gemm` with the dispatch done: an outer product when an operand is constant along k
+ * (./rank-one.ts), else the Wasm kernel when `wasmGemmPreferred` says so, else the JS one. Same
+ * signature and semantics as both, so callers can swap it in for `gemm` as is.
  */
 export function gemmBest(batch: number, m: number, n: number, k: number, a: MatView, b: MatView, c: MatView): void {
+  if (batch > 0 && m * n * k >= WASM_MIN_WORK && rankOneShape(k, a, b, c)) {
+    // An operand constant along k (a broadcast cotangent): an outer product, no GEMM at all.
+    const done = gemmRankOne(batch, m, n, k, a, b, c);
+    if (done === batch) return;
+    // Non-finite values from batch `done` on: the full product gives IEEE's answer for those.
+    const skip = (v: MatView) => ({ ...v, offset: v.offset + done * v.batchStride });
+    [batch, a, b, c] = [batch - done, skip(a), skip(b), skip(c)];
+  }
   if (wasmGemmPreferred(m, n, k, c.data)) {
     // Worker threads, when started (src/kernels/threads/), take the products big enough for them.
     const threaded = gemmThreadHook();
