@@ -180,9 +180,14 @@ const contractPrim = definePrimitive<ContractParams>({
       const labels = p.lb.concat(lf, pairedInOrder(p.lc, p.rc));
       return castLike(placeAxes(r, labels), args[0]);
     }
+    // a comes first so that r's axes are b's contracted axes then its free ones: for a matmul
+    // (and any rhs whose contracted axes precede its free axes) r is already in b's axis order,
+    // a contiguous gradient rather than a transposed view that every later op reads strided
+    // (the SGD update of a weight matrix, for one).
     const gFree = lf.map((_, j) => nb + j);
-    const r = contract(g, a, { lb: gBatch, rb: p.lb, lc: gFree, rc: lf });
-    const labels = p.rb.concat(rf, pairedInOrder(p.rc, p.lc));
+    const r = contract(a, g, { lb: p.lb, rb: gBatch, lc: lf, rc: gFree });
+    // r's axes: batch, a's remaining (contracted) axes in a's order, then rhs free axes.
+    const labels = p.rb.concat(pairedInOrder(p.rc, p.lc), rf);
     return castLike(placeAxes(r, labels), args[1]);
   },
   // Bilinear: the tangent from one operand is the same contraction with that operand's tangent.

@@ -1,0 +1,98 @@
+// W3 of BENCHMARKS.md, chainrule only, from src/ (no build): one forward + backward + SGD step of
+// an MLP 784-512-256-10 (relu, softmax cross-entropy through a max-shifted logsumexp), batch 128,
+// float32, written as bench/workloads/chainrule.mjs writes it.
+// Run: node --expose-gc --import tsx bench/w3.ts [reps] [--phases]
+import { np, nn, valueAndGrad, stopGradient, Tensor } from "../src/index.js";
+import { registry } from "../src/core/primitive.js";
+
+// --ops: time every primitive's eager kernel (the impls are wrapped, so the totals include the
+// wrapper's small cost) and print where a step's time goes, by primitive and shapes.
+const opTimes = new Map<string, [number, number]>();
+const byOp = process.argv.includes("--ops");
+if (byOp) {
+  for (const prim of registry.values()) {
+    const p = prim as unknown as Record<string, (...a: unknown[]) => Tensor>;
+    for (const k of ["impl", "impl1", "impl2"]) {
+      const f = p[k];
+      if (typeof f !== "function") continue;
+      p[k] = (...a: unknown[]) => {
+        const t0 = performance.now();
+        const r = f(...a);
+        const key = `${prim.name} ${a.slice(0, k === "impl" ? 1 : k === "impl1" ? 1 : 2).map((x) => (Array.isArray(x) ? x.map(desc).join(",") : desc(x))).join(" ")}`;
+        const e = opTimes.get(key) ?? [0, 0];
+        e[0] += performance.now() - t0;
+        e[1]++;
+        opTimes.set(key, e);
+        return r;
+      };
+    }
+  }
+}
+function desc(x: unknown): string {
+  return x instanceof Tensor ? `${x.dtype}[${x.shape.join("x")}]${x.isContiguous ? "" : "s"}` : typeof x;
+}
+
+function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.imul(i + 7919 * seed, 2654435761) >>> 0;
+    out[i] = lo + ((hi - lo) * u) / 2 ** 32;
+  }
+  return out;
+}
+const scaled = (a: Float32Array, s: number) => a.map((v) => v / s);
+
+const sizes = [784, 512, 256, 10];
+let params: Tensor[] = [];
+for (let k = 0; k < 3; k++) {
+  const [fi, fo] = [sizes[k], sizes[k + 1]];
+  params.push(np.array(scaled(uniform(fi * fo, 31 + k), Math.sqrt(fi)), "float32").reshape([fi, fo]));
+  params.push(np.zeros([fo], "float32"));
+}
+const X = np.array(uniform(128 * 784, 100), "float32").reshape([128, 784]);
+const oh = new Float32Array(1280);
+for (let i = 0; i < 128; i++) oh[i * 10 + ((i * 7 + 3) % 10)] = 1;
+const Y = np.array(oh, "float32").reshape([128, 10]);
+const relu = nn.functional.relu;
+
+function crossEntropy(logits: Tensor, onehot: Tensor): Tensor {
+  const m = stopGradient(np.max(logits, { axis: 1, keepdims: true }));
+  const z = np.subtract(logits, m);
+  const logp = np.subtract(z, np.log(np.sum(np.exp(z), { axis: 1, keepdims: true })));
+  return np.negative(np.mean(np.sum(np.multiply(onehot, logp), { axis: 1 })));
+}
+const loss = ([w1, b1, w2, b2, w3, b3]: Tensor[]): Tensor => {
+  const h1 = relu(np.add(np.matmul(X, w1), b1));
+  const h2 = relu(np.add(np.matmul(h1, w2), b2));
+  return crossEntropy(np.add(np.matmul(h2, w3), b3), Y);
+};
+const vg = valueAndGrad(loss);
+function step(): number {
+  const [l, g] = vg(params) as unknown as [Tensor, Tensor[]];
+  params = params.map((p, i) => np.subtract(p, np.multiply(0.01, g[i])));
+  return l.item();
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const reps = Number(process.argv[2] ?? 50);
+const first = step();
+const until = performance.now() + 1500;
+do step();
+while (performance.now() < until);
+const t: number[] = [];
+opTimes.clear();
+for (let r = 0; r < reps; r++) {
+  gc?.();
+  const t0 = performance.now();
+  step();
+  t.push(performance.now() - t0);
+}
+t.sort((a, b) => a - b);
+if (byOp) {
+  const rows = [...opTimes].sort((a, b) => b[1][0] - a[1][0]);
+  const steps = reps + 1e-9;
+  const total = rows.reduce((acc, r) => acc + r[1][0], 0) / steps;
+  console.log(`${total.toFixed(3).padStart(7)} ms/step in primitive kernels (${rows.length} distinct calls)`);
+  for (const [k, [ms, c]] of rows.slice(0, 60)) console.log(`${(ms / steps).toFixed(3).padStart(7)} ms/step ${String(Math.round(c / steps)).padStart(3)}x  ${k}`);
+}
+console.log(`W3 first loss ${first.toFixed(6)}; median ${t[t.length >> 1].toFixed(2)} ms, min ${t[0].toFixed(2)} ms over ${reps}`);
