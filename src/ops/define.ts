@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor/tensor.js";
+import { allocArray } from "../tensor/dtype.js";
 import type { DType } from "../tensor/dtype.js";
 import { ArrayLike } from "../tensor/create.js";
 import { Fn1, Fn2 } from "../kernels/elementwise.js";
@@ -6,7 +7,7 @@ import { Arg, JvpRule, VjpRule, definePrimitive } from "../core/primitive.js";
 import { bind1, bind2 } from "../core/trace.js";
 import { dtypeOf, toArg } from "./args.js";
 import { OutKind, binaryDtypes, binaryKernel, fusedUnaryVjp, outDtype, sameShapeKernel, unaryKernel, unitView } from "./kernel-wrap.js";
-import { scalarTensor } from "../tensor/tensor.js";
+import { fromBuffer, scalarTensor } from "../tensor/tensor.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
 
@@ -51,7 +52,8 @@ export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) 
       }),
     nondiff: spec.nondiff,
   });
-  return (x: ArrayLike): Tensor => bind1(prim, toArg(x), undefined);
+  const general = (x: ArrayLike): Tensor => bind1(prim, toArg(x), undefined);
+  return eagerEntry1(fn, spec.out, general);
 }
 
 export interface BinarySpec {
@@ -131,10 +133,20 @@ const OUT_DTYPES: Record<OutKind, readonly DType[]> = {
 };
 
 function eagerEntrySource(): string {
+  // Small same-shape contiguous operands run their loop here too (SMALL elements at most), so
+  // that loop's call of `fn` is this op's alone; bool results store truth values.
   return `(a, b) => {
-    if (a instanceof Tensor && b instanceof Tensor && a.tr === null && b.tr === null && a.kind === b.kind &&
-        a.kind < 4 && a.shape.length === 0 && b.shape.length === 0)
-      return scalarTensor(fn(a.scalar, b.scalar), out[a.kind]);
+    if (a instanceof Tensor && b instanceof Tensor && a.tr === null && b.tr === null && a.kind === b.kind && a.kind < 4) {
+      const dt = out[a.kind];
+      if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), dt);
+      const n = a.size;
+      if (n <= SMALL && n === b.size && shapesEqual(a.shape, b.shape) && a.isContiguous && b.isContiguous) {
+        const dst = allocArray(dt, n), x = a.buffer(), y = b.buffer(), oa = a.offset, ob = b.offset;
+        if (dt === "bool") for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]) !== 0 ? 1 : 0;
+        else for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]);
+        return fromBuffer(dst, a.shape, dt);
+      }
+    }
     return general(a, b);
   }`;
 }
@@ -146,10 +158,31 @@ function eagerEntry(fn: Fn2, kind: OutKind, general: (a: ArrayLike, b: ArrayLike
   if (entryCodegen) {
     try {
       const make = new Function(
-        "Tensor", "scalarTensor", "fn", "out", "general",
+        "Tensor", "scalarTensor", "fromBuffer", "allocArray", "shapesEqual", "SMALL", "fn", "out", "general",
         `"use strict"; /* entry ${++entries} */ return ${eagerEntrySource()};`,
       );
-      return make(Tensor, scalarTensor, fn, OUT_DTYPES[kind], general) as (a: ArrayLike, b: ArrayLike) => Tensor;
+      return make(Tensor, scalarTensor, fromBuffer, allocArray, shapesEqual, 16, fn, OUT_DTYPES[kind], general) as (
+        a: ArrayLike,
+        b: ArrayLike,
+      ) => Tensor;
+    } catch {
+      entryCodegen = false;
+    }
+  }
+  return general;
+}
+
+function eagerEntry1(fn: Fn1, kind: OutKind, general: (x: ArrayLike) => Tensor): (x: ArrayLike) => Tensor {
+  if (entryCodegen) {
+    try {
+      const make = new Function(
+        "Tensor", "scalarTensor", "fn", "out", "general",
+        `"use strict"; /* entry ${++entries} */ return (x) =>
+          x instanceof Tensor && x.tr === null && x.kind < 4 && x.shape.length === 0
+            ? scalarTensor(fn(x.scalar), out[x.kind])
+            : general(x);`,
+      );
+      return make(Tensor, scalarTensor, fn, OUT_DTYPES[kind], general) as (x: ArrayLike) => Tensor;
     } catch {
       entryCodegen = false;
     }
