@@ -1,7 +1,8 @@
 // Unfolded columns kept from a convolution's forward pass for its weight gradient, which needs
 // exactly the same im2col of the same input: in training that halves the unfolding work. Only
 // small unfoldings are kept, and only for the few most recent inputs, so the memory held is
-// bounded (MAX_ENTRIES x MAX_ELEMENTS) whatever the caller keeps alive.
+// bounded (MAX_ENTRIES x MAX_ELEMENTS) whatever the caller keeps alive; as many retired buffers
+// again wait in `spares` to be refilled by the next forward pass of the same geometry.
 import type { TypedArray } from "../tensor/dtype.js";
 import type { ConvGeom, View4 } from "./im2col.js";
 
@@ -24,13 +25,47 @@ function keyOf(x: View4, geo: ConvGeom, col: TypedArray): string {
   return [col.constructor.name, x.offset, x.s0, x.s1, x.s2, x.s3, g.N, g.C, g.H, g.W, g.O, g.G, g.KH, g.KW, g.OH, g.OW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilH, g.dilW].join(",");
 }
 
+/**
+ * Buffers of entries that were replaced or evicted, handed back by `spareColumns` so the next
+ * forward pass refills warm memory instead of faulting in megabytes of fresh pages each step.
+ */
+const spares: TypedArray[] = [];
+
+function retire(col: TypedArray): void {
+  if (spares.length >= MAX_ENTRIES) spares.shift();
+  spares.push(col);
+}
+
+/** A retired buffer of exactly `n` elements of `like`'s type (contents arbitrary), or null. */
+export function spareColumns(like: TypedArray, n: number): TypedArray | null {
+  for (let i = spares.length - 1; i >= 0; i--) {
+    const s = spares[i];
+    if (s.length === n && s.constructor === like.constructor) {
+      spares.splice(i, 1);
+      return s;
+    }
+  }
+  return null;
+}
+
 /** Records the columns of every group of input `x` (layout: group after group). */
 export function rememberColumns(x: View4, geo: ConvGeom, col: TypedArray): void {
-  byStorage.set(x.data, { key: keyOf(x, geo, col), col });
-  recent.push(new WeakRef(x.data));
-  if (recent.length > MAX_ENTRIES) {
-    const old = (recent.shift() as WeakRef<object>).deref();
-    if (old !== undefined && !recent.some((r) => r.deref() === old)) byStorage.delete(old);
+  const storage = x.data;
+  const old = byStorage.get(storage);
+  if (old !== undefined) {
+    // One entry per storage: the newer columns replace the older ones, whose buffer is reused.
+    if (old.col !== col) retire(old.col);
+    const at = recent.findIndex((r) => r.deref() === storage);
+    if (at >= 0) recent.splice(at, 1);
+  }
+  byStorage.set(storage, { key: keyOf(x, geo, col), col });
+  recent.push(new WeakRef(storage));
+  while (recent.length > MAX_ENTRIES) {
+    const gone = (recent.shift() as WeakRef<object>).deref();
+    if (gone === undefined) continue;
+    const e = byStorage.get(gone);
+    byStorage.delete(gone);
+    if (e !== undefined) retire(e.col);
   }
 }
 

@@ -5,7 +5,7 @@
 import type { TypedArray } from "../tensor/dtype.js";
 import { gemmBest } from "./wasm/gemm.js";
 import { type ConvGeom, type View4, col2im, im2col } from "./im2col.js";
-import { MAX_ELEMENTS, recallColumns, rememberColumns } from "./col-cache.js";
+import { MAX_ELEMENTS, recallColumns, rememberColumns, spareColumns } from "./col-cache.js";
 
 /**
  * Elements of unfolded columns per chunk of batch items: bounds the scratch memory (32 MB of
@@ -35,47 +35,76 @@ function chunkOf(geo: ConvGeom): number {
 
 /**
  * out (contiguous N x O x OH x OW, overwritten) = conv(x, w) + bias; `w` is a contiguous
- * O x (C/G) x KH x KW array, `bias` (O values) or null. Per group and chunk, one GEMM
- * W_g (Og x K) · col (K x nc*P) into a scratch matrix whose rows are then copied into the NCHW
- * output with the bias added: one long product packs and stages far better than nc short ones.
+ * O x (C/G) x KH x KW array, `bias` (O values) or null. Per group and chunk, one batched GEMM
+ * W_g (Og x K) · col_n (K x P) per item, written straight into the item's NCHW output planes:
+ * the columns of all items sit side by side in one unfolding, so no copy of the product is
+ * needed (measured faster than one long product followed by a scatter into NCHW).
  */
 export function convForward(x: View4, w: TypedArray, bias: TypedArray | null, geo: ConvGeom, out: TypedArray): void {
   const { N, O, G, OH, OW } = geo;
   const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW;
   if (P === 0 || N === 0 || Og === 0) return;
   const chunk = chunkOf(geo);
-  // A small whole-batch unfolding gets storage of its own, kept for the weight gradient.
+  // A small whole-batch unfolding is kept for the weight gradient, in a recycled buffer if any.
   const keep = chunk === N && K > 0 && G * K * N * P <= MAX_ELEMENTS;
   const Ctor = out.constructor as new (n: number) => TypedArray;
-  const kept = keep ? new Ctor(G * K * N * P) : null;
-  const prod = scratchOf(out, 1, Og * chunk * P);
-  for (let n0 = 0; n0 < N; n0 += chunk) {
-    const nc = Math.min(chunk, N - n0);
-    const L = nc * P;
-    for (let g = 0; g < G; g++) {
-      const col = kept !== null ? kept.subarray(g * K * L, (g + 1) * K * L) : scratchOf(out, 0, K * chunk * P);
-      if (K === 0) prod.fill(0, 0, Og * L);
-      else {
+  const kept = keep ? spareColumns(out, G * K * N * P) ?? new Ctor(G * K * N * P) : null;
+  if (K === 0) out.fill(0);
+  else
+    for (let n0 = 0; n0 < N; n0 += chunk) {
+      const nc = Math.min(chunk, N - n0);
+      const L = nc * P;
+      for (let g = 0; g < G; g++) {
+        const col = kept !== null ? kept.subarray(g * K * L, (g + 1) * K * L) : scratchOf(out, 0, K * chunk * P);
         im2col(x, geo, g, n0, nc, col);
+        if (K <= SHORT_K) {
+          longProduct(w, col, bias, geo, g, n0, nc, out);
+          continue;
+        }
         gemmBest(
-          1, Og, L, K,
+          nc, Og, P, K,
           { data: w, offset: g * Og * K, batchStride: 0, rowStride: K, colStride: 1 },
-          { data: col, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
-          { data: prod, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
+          { data: col, offset: 0, batchStride: P, rowStride: L, colStride: 1 },
+          { data: out, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 },
         );
       }
-      for (let o = 0; o < Og; o++) {
-        const b = bias === null ? 0 : bias[g * Og + o];
-        for (let n = 0; n < nc; n++) {
-          let src = o * L + n * P;
-          const dst = ((n0 + n) * O + g * Og + o) * P;
-          if (b === 0) out.set(prod.subarray(src, src + P), dst);
-          else for (let q = dst, end = dst + P; q < end; q++) out[q] = prod[src++] + b;
-        }
+    }
+  if (bias !== null && K > SHORT_K)
+    for (let n = 0; n < N; n++)
+      for (let o = 0; o < O; o++) {
+        const b = bias[o];
+        if (b !== 0) for (let q = (n * O + o) * P, end = q + P; q < end; q++) out[q] += b;
       }
+  if (kept !== null) rememberColumns(x, geo, kept);
+}
+
+/**
+ * Below this inner dimension (a first layer on one or a few channels), one long product into
+ * scratch followed by a copy into NCHW that adds the bias on the way beat the batched products
+ * plus a bias pass (measured at 16 x 9 x 32·676).
+ */
+const SHORT_K = 16;
+
+/** `convForward`'s product for one group and chunk as Og x (nc*P), then scattered into `out` with the bias. */
+function longProduct(w: TypedArray, col: TypedArray, bias: TypedArray | null, geo: ConvGeom, g: number, n0: number, nc: number, out: TypedArray): void {
+  const { O, G, OH, OW } = geo;
+  const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW, L = nc * P;
+  const prod = scratchOf(out, 1, Og * L);
+  gemmBest(
+    1, Og, L, K,
+    { data: w, offset: g * Og * K, batchStride: 0, rowStride: K, colStride: 1 },
+    { data: col, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
+    { data: prod, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
+  );
+  for (let o = 0; o < Og; o++) {
+    const b = bias === null ? 0 : bias[g * Og + o];
+    for (let n = 0; n < nc; n++) {
+      let src = o * L + n * P;
+      const dst = ((n0 + n) * O + g * Og + o) * P;
+      if (b === 0) out.set(prod.subarray(src, src + P), dst);
+      else for (let q = dst, end = dst + P; q < end; q++) out[q] = prod[src++] + b;
     }
   }
-  if (kept !== null) rememberColumns(x, geo, kept);
 }
 
 /** Copies output channels [g*Og, (g+1)*Og) of items [n0, n0+nc) of `gy` into an Og x (nc*P) matrix. */
@@ -91,7 +120,8 @@ function gatherGroup(gy: TypedArray, O: number, P: number, g: number, Og: number
 /**
  * dx (contiguous N x C x H x W, zero on entry) += the input gradient of conv for output
  * gradient `gy` (contiguous N x O x OH x OW) and weight `w` (contiguous): per group and chunk,
- * dcol = W_gᵀ · gy_g as one GEMM (W_g read transposed through its strides), then col2im.
+ * dcol_n = W_gᵀ · gy_g[n] as one batched GEMM (W_g read transposed through its strides), then
+ * col2im.
  */
 export function convInputGrad(gy: TypedArray, w: TypedArray, geo: ConvGeom, dx: TypedArray): void {
   const { N, O, G, OH, OW } = geo;
@@ -99,17 +129,16 @@ export function convInputGrad(gy: TypedArray, w: TypedArray, geo: ConvGeom, dx: 
   if (P === 0 || N === 0 || K === 0 || Og === 0) return;
   const chunk = chunkOf(geo);
   const dcol = scratchOf(dx, 0, K * chunk * P);
-  const gmat = scratchOf(dx, 1, Og * chunk * P);
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const nc = Math.min(chunk, N - n0);
     const L = nc * P;
     for (let g = 0; g < G; g++) {
-      gatherGroup(gy, O, P, g, Og, n0, nc, gmat);
+      // One product per item, reading gy's planes in place and writing the item's columns.
       gemmBest(
-        1, K, L, Og,
+        nc, K, P, Og,
         { data: w, offset: g * Og * K, batchStride: 0, rowStride: 1, colStride: K },
-        { data: gmat, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
-        { data: dcol, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
+        { data: gy, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 },
+        { data: dcol, offset: 0, batchStride: P, rowStride: L, colStride: 1 },
       );
       col2im(dcol, geo, g, n0, nc, dx);
     }
@@ -128,14 +157,18 @@ export function convWeightGrad(x: View4, gy: TypedArray, geo: ConvGeom, dw: Type
   if (P === 0 || N === 0 || K === 0 || Og === 0) return;
   const chunk = chunkOf(geo);
   const cached = chunk === N ? recallColumns(x, geo, dw) : null;
-  const gmat = scratchOf(dw, 1, Og * chunk * P);
-  const part = chunk < N ? scratchOf(dw, 2, Og * K) : dw;
+  const gmat = K <= SHORT_K ? dw : scratchOf(dw, 1, Og * chunk * P);
+  const part = chunk < N && K > SHORT_K ? scratchOf(dw, 2, Og * K) : dw;
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const nc = Math.min(chunk, N - n0);
     const L = nc * P;
     for (let g = 0; g < G; g++) {
       const col = cached !== null ? cached.subarray(g * K * L, (g + 1) * K * L) : scratchOf(dw, 0, K * chunk * P);
       if (cached === null) im2col(x, geo, g, n0, nc, col);
+      if (K <= SHORT_K) {
+        perItemProducts(gy, col, geo, g, n0, nc, dw);
+        continue;
+      }
       // gy's group as one Og x (nc*P) matrix: the products of all items then sum inside a
       // single GEMM instead of through nc partial results.
       gatherGroup(gy, O, P, g, Og, n0, nc, gmat);
@@ -148,5 +181,28 @@ export function convWeightGrad(x: View4, gy: TypedArray, geo: ConvGeom, dw: Type
       );
       if (part !== dw) for (let q = 0, d = g * Og * K; q < Og * K; q++, d++) dw[d] += part[q];
     }
+  }
+}
+
+/**
+ * dW_g += Σ_n gy_g[n] · col_nᵀ for a small inner dimension K (a first layer): one batched
+ * product per item reading gy's planes in place, then the nc small Og x K results summed. With
+ * so few weights this beats copying all of gy into one long Og x (nc*P) operand (measured at
+ * 16 x 9 x 32·676).
+ */
+function perItemProducts(gy: TypedArray, col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dw: TypedArray): void {
+  const { O, G, OH, OW } = geo;
+  const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW, L = nc * P, OK = Og * K;
+  const part = scratchOf(dw, 3, nc * OK);
+  gemmBest(
+    nc, Og, K, P,
+    { data: gy, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 },
+    { data: col, offset: 0, batchStride: P, rowStride: 1, colStride: L },
+    { data: part, offset: 0, batchStride: OK, rowStride: K, colStride: 1 },
+  );
+  for (let q = 0, d = g * OK; q < OK; q++, d++) {
+    let s = 0;
+    for (let n = 0, r = q; n < nc; n++, r += OK) s += part[r];
+    dw[d] += s;
   }
 }

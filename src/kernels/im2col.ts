@@ -53,6 +53,10 @@ export function validRange(size: number, outSize: number, stride: number, pad: n
  * Reads the input through its strides, so transposed or sliced inputs are not copied first.
  */
 export function im2col(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, col: TypedArray): void {
+  if (rowsOfThree(geo, x.s3)) {
+    im2colW3(x, geo, g, n0, nc, col);
+    return;
+  }
   const { H, W, KH, KW, OH, OW, strideH, strideW, padTop, padLeft, dilH, dilW } = geo;
   const Cg = geo.C / geo.G;
   const P = OH * OW, L = nc * P;
@@ -89,6 +93,10 @@ export function im2col(x: View4, geo: ConvGeom, g: number, n0: number, nc: numbe
  * array `dx` at the input element it was read from; padding taps are dropped.
  */
 export function col2im(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+  if (rowsOfThree(geo, 1)) {
+    col2imW3(col, geo, g, n0, nc, dx);
+    return;
+  }
   const { C, H, W, KH, KW, OH, OW, strideH, strideW, padTop, padLeft, dilH, dilW } = geo;
   const Cg = C / geo.G;
   const P = OH * OW, L = nc * P;
@@ -108,6 +116,86 @@ export function col2im(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc
             if (strideW === 1) for (let ow = owLo; ow < owHi; ow++) dx[dst++] += col[p + ow];
             else for (let ow = owLo; ow < owHi; ow++, dst += strideW) dx[dst] += col[p + ow];
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Whether the kernel is 3 wide with unit stride and dilation along rows, no left padding, and
+ * every tap of every output column inside the input row (no right padding either), the input's
+ * rows being contiguous (`s3` 1): then one pass over an input row serves all three taps.
+ */
+function rowsOfThree(geo: ConvGeom, s3: number): boolean {
+  return geo.KW === 3 && geo.strideW === 1 && geo.dilW === 1 && geo.padLeft === 0 && s3 === 1 && geo.OW >= 2 && geo.OW + 2 <= geo.W;
+}
+
+/**
+ * `im2col` when `rowsOfThree`: the three rows of taps (i, 0..2) are filled together from one
+ * sliding read of each input row (each element loaded once instead of three times, and a third
+ * of the loop overhead). Rows whose taps fall in the top or bottom padding are zeroed.
+ */
+function im2colW3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, col: TypedArray): void {
+  const { H, KH, OH, OW, strideH, padTop, dilH } = geo;
+  const Cg = geo.C / geo.G;
+  const P = OH * OW, L = nc * P;
+  const X = x.data;
+  for (let c = 0; c < Cg; c++) {
+    const cin = g * Cg + c;
+    for (let i = 0; i < KH; i++) {
+      const [ohLo, ohHi] = validRange(H, OH, strideH, padTop, i * dilH);
+      const r0 = (c * KH + i) * 3 * L, r1 = r0 + L, r2 = r1 + L;
+      for (let n = 0; n < nc; n++) {
+        const pb = n * P;
+        if (ohLo > 0 || ohHi < OH)
+          for (let r = r0; r <= r2; r += L) {
+            if (ohLo > 0) col.fill(0, r + pb, r + pb + ohLo * OW);
+            if (ohHi < OH) col.fill(0, r + pb + ohHi * OW, r + pb + P);
+          }
+        const xb = x.offset + (n0 + n) * x.s0 + cin * x.s1;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          let src = xb + (oh * strideH - padTop + i * dilH) * x.s2;
+          let a = X[src], b = X[src + 1];
+          src += 2;
+          for (let p = pb + oh * OW, end = p + OW; p < end; p++, src++) {
+            const d = X[src];
+            col[r0 + p] = a;
+            col[r1 + p] = b;
+            col[r2 + p] = d;
+            a = b;
+            b = d;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `col2im` when `rowsOfThree`: each input element of a row receives its three taps' entries as
+ * one sum and one update, instead of three read-modify-writes. Column w gets tap 0 of output
+ * column w, tap 1 of w - 1 and tap 2 of w - 2, where those exist.
+ */
+function col2imW3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+  const { C, H, W, KH, OH, OW, strideH, padTop, dilH } = geo;
+  const Cg = C / geo.G;
+  const P = OH * OW, L = nc * P;
+  for (let c = 0; c < Cg; c++) {
+    const cin = g * Cg + c;
+    for (let i = 0; i < KH; i++) {
+      const [ohLo, ohHi] = validRange(H, OH, strideH, padTop, i * dilH);
+      const r0 = (c * KH + i) * 3 * L, r1 = r0 + L, r2 = r1 + L;
+      for (let n = 0; n < nc; n++) {
+        const xb = ((n0 + n) * C + cin) * H * W;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const p = n * P + oh * OW;
+          const d = xb + (oh * strideH - padTop + i * dilH) * W;
+          dx[d] += col[r0 + p];
+          dx[d + 1] += col[r0 + p + 1] + col[r1 + p];
+          for (let w = 2; w < OW; w++) dx[d + w] += col[r0 + p + w] + col[r1 + p + w - 1] + col[r2 + p + w - 2];
+          dx[d + OW] += col[r1 + p + OW - 1] + col[r2 + p + OW - 2];
+          dx[d + OW + 1] += col[r2 + p + OW - 1];
         }
       }
     }

@@ -93,6 +93,10 @@ export function maxPool(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Arra
  */
 function maxPoolDense(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array | null): void {
   const { N, C, W, KH, KW, OH, OW, strideH, strideW } = geo;
+  if (KH === 2 && KW === 2 && strideH === 2 && strideW === 2 && idx !== null) {
+    maxPool2x2(x, geo, out, idx);
+    return;
+  }
   const X = x.data, s2 = x.s2;
   let q = 0;
   for (let n = 0; n < N; n++)
@@ -131,6 +135,36 @@ function maxPoolDense(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array 
             }
           out[q] = best;
           if (idx !== null) idx[q] = ih0 * W + iw0 + at;
+        }
+      }
+    }
+}
+
+/**
+ * The 2x2, stride-2 window of `maxPoolDense` (the CNN default) as its own loop: positions advance
+ * by constant steps, so each output costs four loads and three comparisons. Same tie and NaN
+ * rules: ">" keeps the first maximum, and a NaN, once taken, is never replaced.
+ */
+function maxPool2x2(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array): void {
+  const { N, C, W, OH, OW } = geo;
+  const X = x.data, s2 = x.s2;
+  let q = 0;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const plane = x.offset + n * x.s0 + c * x.s1;
+      for (let oh = 0; oh < OH; oh++) {
+        let p = plane + 2 * oh * s2;
+        let at = 2 * oh * W;
+        for (let end = q + OW; q < end; q++, p += 2, at += 2) {
+          let best = X[p], k = at;
+          const b = X[p + 1], c2 = X[p + s2], d = X[p + s2 + 1];
+          if (best === best) {
+            if (b > best || b !== b) (best = b), (k = at + 1);
+            if (best === best && (c2 > best || c2 !== c2)) (best = c2), (k = at + W);
+            if (best === best && (d > best || d !== d)) (best = d), (k = at + W + 1);
+          }
+          out[q] = best;
+          idx[q] = k;
         }
       }
     }

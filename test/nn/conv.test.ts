@@ -40,6 +40,11 @@ function geometryCases(): { xs: number[]; ws: number[]; p: NaiveConv; opts: nn.f
     // "same" with an even kernel: total padding 1 goes after (PyTorch's split).
     { xs: [2, 2, 6, 5], ws: [3, 2, 2, 4], p: { stride: [1, 1], pad: [0, 1, 1, 2], dil: [1, 1], groups: 1 }, opts: { padding: "same" } },
     { xs: [1, 1, 4, 4], ws: [2, 1, 4, 4], p: { stride: [1, 1], pad: [0, 0, 0, 0], dil: [1, 1], groups: 1 }, opts: { padding: "valid" } },
+    // Kernels 3 wide on unit column stride (the row-of-three fast paths), with row stride,
+    // dilation and padding along H, and the narrowest output (2 columns).
+    { xs: [2, 3, 8, 6], ws: [2, 3, 3, 3], p: { stride: [2, 1], pad: [1, 1, 0, 0], dil: [2, 1], groups: 1 }, opts: { stride: [2, 1], padding: [1, 0], dilation: [2, 1] } },
+    { xs: [1, 2, 3, 4], ws: [2, 2, 1, 3], p: { stride: [1, 1], pad: [0, 0, 0, 0], dil: [1, 1], groups: 1 }, opts: {} },
+    { xs: [2, 4, 5, 7], ws: [4, 2, 2, 3], p: { stride: [1, 1], pad: [0, 0, 0, 0], dil: [1, 1], groups: 2 }, opts: { groups: 2 } },
   ];
 }
 
@@ -167,4 +172,42 @@ test("conv2d: the weight gradient is right whichever forward pass ran last on th
   const want = naiveConv2d(np.transpose(x, [1, 0, 2, 3]).toTypedArray() as Float64Array, [2, 2, 6, 6], np.transpose(g, [1, 0, 2, 3]).toTypedArray() as Float64Array, [3, 2, 4, 4], { stride: [1, 1], pad: [0, 0, 0, 0], dil: [1, 1], groups: 1 });
   // dw[o, c] = Σ_n x[n, c] ⋆ g[n, o]: a convolution over the batch axis, laid out (c, o, i, j).
   assertClose(dw, np.transpose(np.array(want.data).reshape(want.shape), [1, 0, 2, 3]).toTypedArray(), 1e-12);
+});
+
+test("conv2d: weight gradients stay right across many inputs of one shape (recycled column buffers)", () => {
+  // A training-loop pattern: fresh inputs of one geometry, more of them than the column cache
+  // holds, each weight gradient of sum(conv(x, w)) checked against its window sums.
+  const [N, C, H, W, O] = [3, 2, 6, 5, 4];
+  const w = rand([O, C, 3, 3], 5);
+  for (const dtype of ["float64", "float32"] as const)
+    for (let step = 0; step < 7; step++) {
+      const x = np.astype(rand([N, C, H, W], 100 + step), dtype);
+      const gw = grad((wt: Tensor) => np.sum(F.conv2d(x, wt)))(np.astype(w, dtype)) as Tensor;
+      const xv = x.toTypedArray();
+      const want = new Float64Array(O * C * 9);
+      for (let o = 0; o < O; o++)
+        for (let c = 0; c < C; c++)
+          for (let i = 0; i < 3; i++)
+            for (let j = 0; j < 3; j++) {
+              let s = 0;
+              for (let n = 0; n < N; n++)
+                for (let oh = 0; oh < H - 2; oh++) for (let ow = 0; ow < W - 2; ow++) s += xv[((n * C + c) * H + oh + i) * W + ow + j];
+              want[((o * C + c) * 3 + i) * 3 + j] = s;
+            }
+      assert.equal(gw.dtype, dtype);
+      assertClose(gw, want, dtype === "float32" ? 1e-5 : 1e-12, `${dtype} step ${step}`);
+    }
+});
+
+test("conv2d: an input viewed with a row stride wider than its rows (column slice)", () => {
+  const wide = rand([2, 2, 6, 9], 1100), w = rand([3, 2, 3, 3], 1101), g = rand([2, 3, 4, 4], 1102);
+  const x = wide.get("...", "1:7");
+  const xs = [2, 2, 6, 6], p: NaiveConv = { stride: [1, 1], pad: [0, 0, 0, 0], dil: [1, 1], groups: 1 };
+  const ref = naiveConv2d(np.array(x.toTypedArray()).toTypedArray() as Float64Array, xs, w.toTypedArray() as Float64Array, [3, 2, 3, 3], p);
+  assertClose(F.conv2d(x, w), ref.data, 1e-12);
+  // The weight gradient reads the same strided view: <conv(x, dw), 1> pairs with g.
+  const [, pull] = vjp((b: Tensor) => F.conv2d(x, b), w);
+  const [dw] = pull(g) as Tensor[];
+  const lhs = np.sum(np.multiply(F.conv2d(x, w), g)).item();
+  assert.ok(Math.abs(np.sum(np.multiply(w, dw)).item() - lhs) < 1e-10 * (1 + Math.abs(lhs)));
 });

@@ -139,3 +139,21 @@ test("maxPool2d: jvp and vjp with strided tangents and cotangents", () => {
   const [, b] = jvp((v: Tensor) => F.maxPool2d(v, 2), [x], [np.copy(t)]);
   assertClose(a as Tensor, (b as Tensor).toTypedArray());
 });
+
+test("maxPool2d: 2x2 stride-2 windows on a strided view, ties to the first maximum, gradient to it", () => {
+  // Transposed (H, W) so rows are not contiguous; window maxima worked by hand.
+  const base = np.array([[[[1, 5, 2, 2], [3, 5, 0, 2], [7, 1, 4, 4], [0, 7, 4, 9]]]]);
+  const x = np.transpose(base, [0, 1, 3, 2]);
+  // x = [[1,3,7,0],[5,5,1,7],[2,0,4,4],[2,2,4,9]]: windows {1,3,5,5} {7,0,1,7} {2,0,2,2} {4,4,4,9}.
+  assertClose(F.maxPool2d(x, 2), [5, 7, 2, 9]);
+  const [, idx] = F.maxPool2dWithIndices(x, 2);
+  assert.deepEqual(Array.from(idx.toTypedArray()), [4, 2, 8, 15]);
+  const gx = grad((t: Tensor) => np.sum(F.maxPool2d(t, 2)))(x) as Tensor;
+  assertClose(gx, [0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+  // The same values as a column slice of a wider array: unit column stride, row stride 6.
+  const wide = np.pad(x, [[0, 0], [0, 0], [0, 0], [1, 1]], { constantValues: -50 });
+  const xs = wide.get("...", "1:5");
+  assertClose(F.maxPool2d(xs, 2), [5, 7, 2, 9]);
+  assert.deepEqual(Array.from(F.maxPool2dWithIndices(xs, 2)[1].toTypedArray()), [4, 2, 8, 15]);
+  assertClose(grad((t: Tensor) => np.sum(F.maxPool2d(t, 2)))(xs) as Tensor, [0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+});
