@@ -133,21 +133,30 @@ const OUT_DTYPES: Record<OutKind, readonly DType[]> = {
 };
 
 function eagerEntrySource(): string {
-  // Small same-shape contiguous operands run their loop here too (SMALL elements at most), so
-  // that loop's call of `fn` is this op's alone; bool results store truth values.
+  // Small same-shape contiguous operands run their loop in a second per-op function (SMALL
+  // elements at most), so that loop's call of `fn` is this op's alone and its optimization does
+  // not depend on the 0-d path's; bool results store truth values.
   return `(a, b) => {
     if (a instanceof Tensor && b instanceof Tensor && a.tr === null && b.tr === null && a.kind === b.kind && a.kind < 4) {
-      const dt = out[a.kind];
-      if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), dt);
-      const n = a.size;
-      if (n <= SMALL && n === b.size && shapesEqual(a.shape, b.shape) && a.isContiguous && b.isContiguous) {
-        const dst = allocArray(dt, n), x = a.buffer(), y = b.buffer(), oa = a.offset, ob = b.offset;
-        if (dt === "bool") for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]) !== 0 ? 1 : 0;
-        else for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]);
-        return fromBuffer(dst, a.shape, dt);
+      if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), out[a.kind]);
+      if (a.size <= SMALL) {
+        const r = small(a, b);
+        if (r !== null) return r;
       }
     }
     return general(a, b);
+  }`;
+}
+
+function smallLoopSource(): string {
+  return `(a, b) => {
+    const n = a.size;
+    if (n !== b.size || !shapesEqual(a.shape, b.shape) || !a.isContiguous || !b.isContiguous) return null;
+    const dt = out[a.kind];
+    const dst = allocArray(dt, n), x = a.buffer(), y = b.buffer(), oa = a.offset, ob = b.offset;
+    if (dt === "bool") for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]) !== 0 ? 1 : 0;
+    else for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]);
+    return fromBuffer(dst, a.shape, dt);
   }`;
 }
 
@@ -157,14 +166,16 @@ let entryCodegen = true;
 function eagerEntry(fn: Fn2, kind: OutKind, general: (a: ArrayLike, b: ArrayLike) => Tensor): (a: ArrayLike, b: ArrayLike) => Tensor {
   if (entryCodegen) {
     try {
+      const makeSmall = new Function(
+        "fromBuffer", "allocArray", "shapesEqual", "fn", "out",
+        `"use strict"; /* entry ${++entries} */ return ${smallLoopSource()};`,
+      );
+      const small = makeSmall(fromBuffer, allocArray, shapesEqual, fn, OUT_DTYPES[kind]);
       const make = new Function(
-        "Tensor", "scalarTensor", "fromBuffer", "allocArray", "shapesEqual", "SMALL", "fn", "out", "general",
+        "Tensor", "scalarTensor", "SMALL", "small", "fn", "out", "general",
         `"use strict"; /* entry ${++entries} */ return ${eagerEntrySource()};`,
       );
-      return make(Tensor, scalarTensor, fromBuffer, allocArray, shapesEqual, 16, fn, OUT_DTYPES[kind], general) as (
-        a: ArrayLike,
-        b: ArrayLike,
-      ) => Tensor;
+      return make(Tensor, scalarTensor, 16, small, fn, OUT_DTYPES[kind], general) as (a: ArrayLike, b: ArrayLike) => Tensor;
     } catch {
       entryCodegen = false;
     }
