@@ -151,7 +151,11 @@ function eagerEntrySource(): string {
 function smallLoopSource(): string {
   return `(a, b) => {
     const n = a.size;
-    if (n !== b.size || !shapesEqual(a.shape, b.shape) || !a.isContiguous || !b.isContiguous) return null;
+    const sa = a.shape, sb = b.shape;
+    // 1-d operands: one stride compare each instead of the general contiguity walk.
+    if (sa.length === 1 && sb.length === 1) {
+      if (sb[0] !== n || (a.strides[0] !== 1 && n > 1) || (b.strides[0] !== 1 && n > 1)) return null;
+    } else if (n !== b.size || !shapesEqual(sa, sb) || !a.isContiguous || !b.isContiguous) return null;
     const dt = out[a.kind];
     const dst = allocArray(dt, n), x = a.buffer(), y = b.buffer(), oa = a.offset, ob = b.offset;
     if (dt === "bool") for (let i = 0; i < n; i++) dst[i] = fn(x[oa + i], y[ob + i]) !== 0 ? 1 : 0;
