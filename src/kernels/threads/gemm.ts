@@ -8,19 +8,8 @@ import { spanOf, stage, type Span } from "../wasm/stage.js";
 import { setGemmThreadHook } from "./hook.js";
 import { Pool, type Spawn } from "./pool.js";
 import { splitWork } from "./split.js";
-
-type WasmFloat = "f32" | "f64";
-
-// These must equal ../wasm/gemm.ts's MR, NR and BLOCKS: the same KC keeps results bitwise equal
-// to the one-thread path (test/kernels/threads.test.ts checks it).
-const MR = 4;
-const NR: Record<WasmFloat, number> = { f32: 8, f64: 4 };
-const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> = {
-  f32: { MC: 128, KC: 512, NC: 2048 },
-  f64: { MC: 64, KC: 512, NC: 2048 },
-};
-/** Staged A, B and C per pass, as in ../wasm/gemm.ts (packing buffers come on top). */
-const WORKING_SET_BYTES = 1 << 25;
+import { BLOCKS, MR, NR, WORKING_SET_BYTES } from "../wasm/blocking.js";
+import type { WasmFloat } from "../wasm/loader.js";
 
 /**
  * Chunks per thread. More chunks let a thread that wakes late or shares its core hand work over

@@ -1,0 +1,27 @@
+// The GEMM's blocking, shared by the one-thread driver (gemm.ts) and the threaded split
+// (../threads/gemm.ts): the same KC keeps threaded results bitwise equal to one thread's.
+
+import type { WasmFloat } from "./loader.js";
+
+/** Micro-tile height, and width per element type (the Wasm kernels' MR and NR). */
+export const MR = 4;
+export const NR: Record<WasmFloat, number> = { f32: 8, f64: 4 };
+
+/**
+ * Cache blocks (elements). The KC x NR sliver of B (16 KB) stays in L1 while the MC x KC block of
+ * packed A (256 KB) streams from L2 and the KC x NC panel of B sits in L2/L3. MC must be a
+ * multiple of MR and NC of NR. Swept on the development machine (48 KB L1d, 2 MB L2) over MC
+ * 32..256 and KC 256..1024 at 1024^3: every choice in that range came within 3 % of the others,
+ * the micro-kernel being bound by the FP ports rather than by memory.
+ */
+export const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> = {
+  f32: { MC: 128, KC: 512, NC: 2048 },
+  f64: { MC: 64, KC: 512, NC: 2048 },
+};
+
+/**
+ * Bytes of operands staged per Wasm call: batches are grouped, and a matrix too big for it is cut
+ * into blocks of C's rows and columns, so the memory (which never shrinks) stays near this size
+ * whatever the problem; the extra copies are O(n^2) against O(n^3) work.
+ */
+export const WORKING_SET_BYTES = 1 << 25;
