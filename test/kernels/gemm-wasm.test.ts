@@ -11,6 +11,7 @@ import { setWasmEnabled, wasmAvailable, wasmRelaxedSimdSupported, wasmSimdSuppor
 import { wasmMemory } from "../../src/kernels/wasm/arena.js";
 import { decodeBase64 } from "../../src/kernels/wasm/base64.js";
 import type { MatView } from "../../src/kernels/gemm.js";
+import { at, naive } from "../helpers/gemm.js";
 
 /** Set in the child run of this file under --experimental-wasm-relaxed-simd (Node 20 lacks it by default). */
 const fmaChild = process.env.CHAINRULE_GEMM_FMA_CHILD === "1";
@@ -62,25 +63,7 @@ function makeView(T: Ctor, batch: number, rows: number, cols: number, layout: La
   return { data, offset, batchStride: bs, rowStride: rs, colStride: cs };
 }
 
-const at = (v: MatView, t: number, i: number, j: number) => v.offset + t * v.batchStride + i * v.rowStride + j * v.colStride;
 
-/** Float64 triple loop, and the sum of |a||b| per element (the scale of rounding errors). */
-function naive(batch: number, m: number, n: number, k: number, a: MatView, b: MatView): { value: Float64Array; scale: Float64Array } {
-  const value = new Float64Array(batch * m * n), scale = new Float64Array(batch * m * n);
-  for (let t = 0; t < batch; t++)
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0, z = 0;
-        for (let p = 0; p < k; p++) {
-          const x = a.data[at(a, t, i, p)] * b.data[at(b, t, p, j)];
-          s += x;
-          z += Math.abs(x);
-        }
-        value[(t * m + i) * n + j] = s;
-        scale[(t * m + i) * n + j] = z;
-      }
-  return { value, scale };
-}
 
 /** Runs gemmWasm into a C view (contiguous, or strided inside a NaN-filled buffer) and checks it. */
 function check(T: Ctor, batch: number, m: number, n: number, k: number, a: MatView, b: MatView, cLayout: "row" | "strided" = "row", run = gemmWasm): void {

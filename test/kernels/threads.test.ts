@@ -15,6 +15,7 @@ import { gemmBest } from "../../src/kernels/wasm/gemm.js";
 import { wasmAvailable, wasmRelaxedSimdSupported } from "../../src/kernels/wasm/loader.js";
 import type { MatView } from "../../src/kernels/gemm.js";
 import { np, ChainruleError, ArgumentError } from "../../src/index.js";
+import { at, naive } from "../helpers/gemm.js";
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 type Layout = "row" | "col" | "strided" | "reversed";
@@ -56,24 +57,7 @@ function makeView(T: Ctor, batch: number, rows: number, cols: number, layout: La
   return { data, offset, batchStride: bs, rowStride: rs, colStride: cs };
 }
 
-const at = (v: MatView, t: number, i: number, j: number) => v.offset + t * v.batchStride + i * v.rowStride + j * v.colStride;
 
-function naive(batch: number, m: number, n: number, k: number, a: MatView, b: MatView): { value: Float64Array; scale: Float64Array } {
-  const value = new Float64Array(batch * m * n), scale = new Float64Array(batch * m * n);
-  for (let t = 0; t < batch; t++)
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0, z = 0;
-        for (let p = 0; p < k; p++) {
-          const x = a.data[at(a, t, i, p)] * b.data[at(b, t, p, j)];
-          s += x;
-          z += Math.abs(x);
-        }
-        value[(t * m + i) * n + j] = s;
-        scale[(t * m + i) * n + j] = z;
-      }
-  return { value, scale };
-}
 
 /** An output view; "strided" leaves gaps (filled with a sentinel that must survive). */
 function outView(T: Ctor, batch: number, m: number, n: number, strided: boolean): MatView {
