@@ -8,7 +8,7 @@ import { spanOf, stage, type Span } from "../wasm/stage.js";
 import { setGemmThreadHook } from "./hook.js";
 import { Pool, type Spawn } from "./pool.js";
 import { splitWork } from "./split.js";
-import { BLOCKS, MR, NR, WORKING_SET_BYTES } from "../wasm/blocking.js";
+import { BLOCKS, MR, NR, WORKING_SET_BYTES, align, floatKind, roundUp } from "../wasm/blocking.js";
 import type { WasmFloat } from "../wasm/loader.js";
 
 /**
@@ -70,14 +70,6 @@ export function setThreadMinWork(work: number): number {
   return old;
 }
 
-function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
-  if (a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array) return "f32";
-  if (a.data instanceof Float64Array && b.data instanceof Float64Array && c.data instanceof Float64Array) return "f64";
-  return null;
-}
-
-const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
-const align = (x: number, E: number) => roundUp(x, 64 / E);
 
 /**
  * The hook: C[t] = A[t] B[t] on the pool's threads, as `gemm` in ../gemm.ts. False, with nothing

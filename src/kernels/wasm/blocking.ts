@@ -2,6 +2,7 @@
 // (../threads/gemm.ts): the same KC keeps threaded results bitwise equal to one thread's.
 
 import type { WasmFloat } from "./loader.js";
+import type { MatView } from "../gemm.js";
 
 /** Micro-tile height, and width per element type (the Wasm kernels' MR and NR). */
 export const MR = 4;
@@ -25,3 +26,14 @@ export const BLOCKS: Record<WasmFloat, { MC: number; KC: number; NC: number }> =
  * whatever the problem; the extra copies are O(n^2) against O(n^3) work.
  */
 export const WORKING_SET_BYTES = 1 << 25;
+
+/** The Wasm element type shared by all three operands, or null (mixed or integer: the JS kernel). */
+export function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
+  if (a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array) return "f32";
+  if (a.data instanceof Float64Array && b.data instanceof Float64Array && c.data instanceof Float64Array) return "f64";
+  return null;
+}
+
+export const roundUp = (x: number, r: number): number => Math.ceil(x / r) * r;
+/** Element offsets are kept 64-byte aligned (16 float32 or 8 float64 elements). */
+export const align = (x: number, E: number): number => roundUp(x, 64 / E);

@@ -9,7 +9,7 @@ import { heapF32, heapF64, reserve } from "./arena.js";
 import { spanOf, stage, type Span } from "./stage.js";
 import { gemmThreadHook } from "../threads/hook.js";
 import { gemmRankOne, rankOneShape } from "./rank-one.js";
-import { BLOCKS, MR, NR, WORKING_SET_BYTES } from "./blocking.js";
+import { BLOCKS, MR, NR, WORKING_SET_BYTES, align, floatKind, roundUp } from "./blocking.js";
 
 /**
  * Below about this many multiply-adds the fixed cost of a Wasm call (about 0.3 µs: copies,
@@ -59,15 +59,6 @@ export function gemmBest(batch: number, m: number, n: number, k: number, a: MatV
   } else gemmJs(batch, m, n, k, a, b, c);
 }
 
-function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null {
-  if (a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array) return "f32";
-  if (a.data instanceof Float64Array && b.data instanceof Float64Array && c.data instanceof Float64Array) return "f64";
-  return null;
-}
-
-const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
-/** Element offsets are kept 64-byte aligned (16 float32 or 8 float64 elements). */
-const align = (x: number, E: number) => roundUp(x, 64 / E);
 
 /**
  * Runs the product in one staged pass when it fits the working set, else block by block of C
