@@ -13,6 +13,8 @@ export class DTypeError extends ChainruleError {}
 export class ArgumentError extends ChainruleError {}
 /** A derivative that is not defined or a rule that is missing. */
 export class NotDifferentiableError extends ChainruleError {}
+/** A value's data was read under `jit`, where values are only shapes and dtypes. */
+export class ConcretizationError extends ChainruleError {}
 
 export function fmtShape(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;

@@ -37,6 +37,11 @@ export interface PrimitiveSpec<P> {
   nondiff?: boolean;
   /** Batching rule for vmap (or register one with `defbatch` in core/batch.ts). */
   batch?: BatchRule<P>;
+  /**
+   * For elementwise primitives: the value of one output element from the inputs' elements,
+   * computed in float64 (float32 results are rounded after). jit fuses such primitives.
+   */
+  scalarFn?: (...xs: number[]) => number;
 }
 
 export class Primitive<P = unknown> {
@@ -49,6 +54,7 @@ export class Primitive<P = unknown> {
   jvpJoint: PrimitiveSpec<P>["jvpJoint"];
   readonly nondiff: boolean;
   batch: BatchRule<P> | undefined;
+  readonly scalarFn: ((...xs: number[]) => number) | undefined;
   /** Set for primitives made by users with `primitive(fn)`; the registry sweep skips them. */
   readonly user: boolean;
 
@@ -62,6 +68,7 @@ export class Primitive<P = unknown> {
     this.jvpJoint = spec.jvpJoint;
     this.nondiff = spec.nondiff === true;
     this.batch = spec.batch;
+    this.scalarFn = spec.scalarFn;
     this.user = user;
   }
 }

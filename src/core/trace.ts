@@ -22,6 +22,10 @@ let depth = 0;
 export function nextLevel(): number {
   return ++depth;
 }
+/** How many transforms are active (0 when nothing is traced). */
+export function traceDepth(): number {
+  return depth;
+}
 export function closeLevel(trace: Trace): void {
   trace.active = false;
   depth--;

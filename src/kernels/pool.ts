@@ -198,6 +198,24 @@ export function scatterPlanes(g: TypedArray, HW: number, idx: Int32Array, OHW: n
 }
 
 /**
+ * out[plane, idx[o]] = g[plane, o] + 0 where pooled[plane, o] > 0, for windows that do not
+ * overlap (each position named at most once); `out` contiguous and zero on entry, `g` and
+ * `pooled` contiguous. This is relu_grad(scatter(g), r) computed from the pooled-size arrays
+ * when `pooled` is r's max pooling at `idx`: r at the position is the pooled value, and the
+ * scatter held 0 + g there (the + 0 turns -0 into +0 the same way).
+ */
+export function scatterPlanesWherePositive(g: TypedArray, pooled: TypedArray, HW: number, idx: Int32Array, OHW: number, out: TypedArray): void {
+  const nPlanes = idx.length / Math.max(1, OHW);
+  for (let pl = 0, q = 0; pl < nPlanes; pl++) {
+    const base = pl * HW;
+    for (let o = 0; o < OHW; o++, q++) {
+      const a = idx[q];
+      if (a >= 0 && pooled[q] > 0) out[base + a] = g[q] + 0;
+    }
+  }
+}
+
+/**
  * The divisor of each window along one axis, split as (start, end, padded extent): PyTorch's
  * count_include_pad counts padding cells but not window cells past the padded edge (ceil mode).
  */

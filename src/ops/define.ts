@@ -51,6 +51,7 @@ export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) 
         return r ?? fitTangent(jvp(t, ans, args[0]), ans);
       }),
     nondiff: spec.nondiff,
+    scalarFn: fn,
   });
   const general = (x: ArrayLike): Tensor => bind1(prim, toArg(x), undefined);
   return eagerEntry1(fn, spec.out, general);
@@ -112,6 +113,7 @@ export function binaryOp(
     vjp: vjpRule,
     jvp: jvpRule,
     nondiff: spec.nondiff,
+    scalarFn: fn,
   });
   const general = (a: ArrayLike, b: ArrayLike): Tensor => bind2(prim, toArg(a), toArg(b), undefined);
   return eagerEntry(fn, kind, general);

@@ -9,6 +9,7 @@ import { bind1, bind2 } from "../core/trace.js";
 import { toTensor } from "./args.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
 import type { View4 } from "../kernels/im2col.js";
+import { recordScatterOrigin } from "./pool-origin.js";
 import { type PoolGeom, avgPool, gatherPlanes, maxPool, scatterPlanes } from "../kernels/pool.js";
 
 /** Validated pooling hyper-parameters, with both spatial sizes resolved (ceil mode included). */
@@ -82,9 +83,22 @@ const maxPoolPrim = definePrimitive<PoolParams>({
   name: "max_pool2d",
   impl: (args, p) => maxPoolForward(toTensor(args[0]), p),
   impl1: (x, p) => maxPoolForward(toTensor(x), p),
-  vjp: (g, ans, args, p) => unbroadcast(maxPoolScatter(g, positionsFor(ans, args[0], p), p), args[0]),
+  vjp: (g, ans, args, p) => {
+    const positions = positionsFor(ans, args[0], p);
+    const dx = maxPoolScatter(g, positions, p);
+    const x = args[0];
+    // Eager values only: a tracer's value is not final, and the record is a kernel shortcut.
+    if (dx.trace === null && g.trace === null && typeof x !== "number" && x.trace === null && windowsDisjoint(p))
+      recordScatterOrigin(dx, { gy: g, positions, pooled: ans, input: new WeakRef(x) });
+    return unbroadcast(dx, x);
+  },
   jvp: (t, ans, args, p) => fitTangent(maxPoolGather(t, positionsFor(ans, args[0], p), p), ans),
 });
+
+/** Whether no input element lies in two windows (stride at least the dilated window extent). */
+function windowsDisjoint(p: PoolParams): boolean {
+  return p.stride[0] >= (p.kernel[0] - 1) * p.dilation[0] + 1 && p.stride[1] >= (p.kernel[1] - 1) * p.dilation[1] + 1;
+}
 
 const gatherPrim = definePrimitive<PoolParams>({
   name: "max_pool2d_gather",

@@ -7,9 +7,14 @@ import { ArrayLike } from "../tensor/create.js";
 import { TypedArray, allocArray } from "../tensor/dtype.js";
 import { Arg, definePrimitive } from "../core/primitive.js";
 import { bind1, bind2 } from "../core/trace.js";
-import { toArg, toTensor } from "./args.js";
+import { shapeOf, toArg, toTensor } from "./args.js";
+import { shapesEqual } from "../tensor/shape.js";
+import { ShapeError, fmtShape } from "../errors.js";
 import { zerosLike } from "./fill.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
+import { type ScatterOrigin, scatterOriginOf } from "./pool-origin.js";
+import { scatterPlanesWherePositive } from "../kernels/pool.js";
+import { reluAny, reluF32, reluGradAny, reluGradF32 } from "../kernels/relu.js";
 
 /** C-order values of a concrete tensor (a view of its storage when already contiguous). */
 function flat(t: Tensor): { data: TypedArray; off: number } {
@@ -21,22 +26,35 @@ function reluImpl(x0: Arg): Tensor {
   if (x.shape.length === 0) return scalarTensor(x.scalar > 0 || x.scalar !== x.scalar ? x.scalar : 0, x.dtype);
   const n = x.size, { data: X, off } = flat(x);
   const out = allocArray(x.dtype, n);
-  // NaN > 0 is false, so NaN is tested for apart: it must propagate.
-  for (let i = 0; i < n; i++) {
-    const v = X[off + i];
-    out[i] = v > 0 || v !== v ? v : 0;
-  }
+  if (X instanceof Float32Array) reluF32(X, off, n, out as Float32Array);
+  else reluAny(X, off, n, out);
   return fromBuffer(out, x.shape, x.dtype);
 }
 
 function reluGradImpl(g0: Arg, x0: Arg): Tensor {
   const g = toTensor(g0), x = toTensor(x0);
   if (x.shape.length === 0) return scalarTensor(x.scalar > 0 ? g.scalar : 0, g.dtype);
-  const n = x.size, G = flat(g), X = flat(x);
+  const n = x.size;
+  const origin = scatterOriginOf(g, x);
+  if (origin !== null) return fromPooling(origin, g, x);
+  const G = flat(g), X = flat(x);
   const out = allocArray(g.dtype, n);
-  const gd = G.data, go = G.off, xd = X.data, xo = X.off;
-  for (let i = 0; i < n; i++) out[i] = xd[xo + i] > 0 ? gd[go + i] : 0;
+  if (G.data instanceof Float32Array && X.data instanceof Float32Array) reluGradF32(G.data, G.off, X.data, X.off, n, out as Float32Array);
+  else reluGradAny(G.data, G.off, X.data, X.off, n, out);
   return fromBuffer(out, x.shape, g.dtype);
+}
+
+/**
+ * relu_grad(g, x) when g is the input gradient of a max pooling of x with disjoint windows (see
+ * pool-origin.ts): nonzero only at the window maxima, read from the pooled-size arrays.
+ */
+function fromPooling(o: ScatterOrigin, g: Tensor, x: Tensor): Tensor {
+  const [N, C, H, W] = x.shape;
+  const pos = o.positions, OHW = pos.shape[2] * pos.shape[3];
+  const out = allocArray(g.dtype, x.size);
+  const gy = o.gy.contiguousData(false), pooled = o.pooled.contiguousData(false);
+  scatterPlanesWherePositive(gy, pooled, H * W, pos.contiguousData(false) as Int32Array, OHW, out);
+  return fromBuffer(out, [N, C, H, W], g.dtype);
 }
 
 const reluGradPrim = definePrimitive<undefined>({
@@ -49,14 +67,19 @@ const reluGradPrim = definePrimitive<undefined>({
 
 /** g where x > 0, else 0 (g and x of one shape): the pullback of relu at x. */
 export function reluGrad(g: ArrayLike, x: ArrayLike): Tensor {
-  return bind2(reluGradPrim, toArg(g), toArg(x), undefined);
+  const ga = toArg(g), xa = toArg(x);
+  const gs = shapeOf(ga), xs = shapeOf(xa);
+  if (!shapesEqual(gs, xs)) throw new ShapeError(`relu_grad: cotangent ${fmtShape(gs)} and input ${fmtShape(xs)} must have the same shape`);
+  return bind2(reluGradPrim, ga, xa, undefined);
 }
 
 const reluPrim = definePrimitive<undefined>({
   name: "relu",
   impl: (args) => reluImpl(args[0]),
   impl1: reluImpl,
-  vjp: (g, _ans, args) => unbroadcast(reluGrad(g, args[0]), args[0]),
+  // The output's sign says the same as the input's (NaN in both), and the output is what a
+  // following max pooling reads, which lets relu_grad take the sparse path of pool-origin.ts.
+  vjp: (g, ans, args) => unbroadcast(reluGrad(g, ans), args[0]),
   jvp: (t, ans, args) => fitTangent(reluGrad(t, args[0]), ans),
 });
 

@@ -1,10 +1,12 @@
 import { DType, TypedArray, allocArray, castValue } from "./dtype.js";
 import { contiguousStrides, isContiguous, shapeSize } from "./shape.js";
-import { ArgumentError, ShapeError } from "../errors.js";
+import { ArgumentError, ConcretizationError, ShapeError } from "../errors.js";
 
 /** What a tensor knows of the transform that traces it (the core layer fills this in). */
 export interface TraceRef {
   readonly level: number;
+  /** Set by jit's graph trace: its values have no data to read. */
+  readonly opaque?: boolean;
 }
 
 export type NestedArray = number | boolean | NestedArray[];
@@ -139,7 +141,10 @@ export class Tensor {
   /** The concrete value under every active transform. */
   concrete(): Tensor {
     let t: Tensor = this;
-    while (t.tr !== null) t = t.tr.primal;
+    while (t.tr !== null) {
+      if (t.tr.trace.opaque === true) throw opaqueRead(t);
+      t = t.tr.primal;
+    }
     return t;
   }
 
@@ -307,4 +312,12 @@ export function viewOf(base: Tensor, shape: number[], strides: number[], offset:
 export function zerosOf(shape: number[], dtype: DType): Tensor {
   if (shape.length === 0) return scalarTensor(0, dtype);
   return fromBuffer(allocArray(dtype, shapeSize(shape)), shape, dtype);
+}
+
+function opaqueRead(t: Tensor): ConcretizationError {
+  return new ConcretizationError(
+    `jit: the data of a traced value (shape (${t.shape.join(", ")}), ${t.dtype}) was read inside a jit-compiled function ` +
+      "(item, toArray, printing, a JS branch on a value, or an op that needs values such as a boolean mask or nonzero). " +
+      "A compiled function sees only shapes and dtypes: compute such values outside jit, or use np.where for branches",
+  );
 }

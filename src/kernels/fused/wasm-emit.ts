@@ -1,0 +1,276 @@
+// A small WebAssembly binary writer: just what the fused-kernel compiler (wasm.ts) needs to
+// build a module in memory and hand it to `new WebAssembly.Module` (no text format, no
+// toolchain at run time, so it works in browsers). Code is written as expression trees
+// (`Expr`, a function that appends the bytes of one value to the function body) so that the
+// math in wasm-math.ts reads like formulas instead of stack-machine listings.
+
+/** Value types. */
+export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
+
+/** Appends unsigned LEB128. */
+export function uleb(out: number[], v: number): void {
+  do {
+    let b = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+}
+
+/** Appends signed LEB128 (32-bit range). */
+export function sleb(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** The body of one function under construction: its bytes and its locals past the params. */
+export class Body {
+  readonly code: number[] = [];
+  readonly locals: number[] = [];
+  constructor(readonly nParams: number) {}
+
+  /** A fresh local of type `t`; returns its index. */
+  local(t: number): number {
+    this.locals.push(t);
+    return this.nParams + this.locals.length - 1;
+  }
+
+  /** Emits an expression and stores it in a fresh v128 local: the value can then be reused. */
+  let(e: Expr): Expr {
+    const l = this.local(V128);
+    e(this);
+    this.code.push(0x21);
+    uleb(this.code, l);
+    return get(l);
+  }
+
+  /** Emits an expression and stores it in an existing local. */
+  set(l: number, e: Expr): void {
+    e(this);
+    this.code.push(0x21);
+    uleb(this.code, l);
+  }
+
+  /** `local.get l` as a statement (pushes the value). */
+  push(l: number): void {
+    this.code.push(0x20);
+    uleb(this.code, l);
+  }
+
+  /** `local.set l`: pops the value on the stack into l. */
+  pop(l: number): void {
+    this.code.push(0x21);
+    uleb(this.code, l);
+  }
+
+  /** Plain opcode bytes. */
+  raw(...b: number[]): void {
+    for (const x of b) this.code.push(x);
+  }
+
+  /** A SIMD instruction: the 0xFD prefix, then the sub-opcode as LEB128. */
+  simd(op: number): void {
+    this.code.push(0xfd);
+    uleb(this.code, op);
+  }
+
+  /** The function's code-section entry: local declarations, body, `end`. */
+  encode(): number[] {
+    const out: number[] = [];
+    const groups: [number, number][] = [];
+    for (const t of this.locals) {
+      const g = groups[groups.length - 1];
+      if (g !== undefined && g[1] === t) g[0]++;
+      else groups.push([1, t]);
+    }
+    uleb(out, groups.length);
+    for (const [count, t] of groups) {
+      uleb(out, count);
+      out.push(t);
+    }
+    out.push(...this.code, 0x0b);
+    const sized: number[] = [];
+    uleb(sized, out.length);
+    return sized.concat(out);
+  }
+}
+
+/** Code that leaves one value on the stack. */
+export type Expr = (b: Body) => void;
+
+export function get(l: number): Expr {
+  return (b) => {
+    b.code.push(0x20);
+    uleb(b.code, l);
+  };
+}
+
+function v128const(bytes: Uint8Array): Expr {
+  return (b) => {
+    b.simd(0x0c);
+    b.raw(...bytes);
+  };
+}
+
+/** A v128 constant with the given int32 lanes (two int64 lanes: low word, high word). */
+export function i32x4v(lanes: [number, number, number, number]): Expr {
+  return v128const(new Uint8Array(new Int32Array(lanes).buffer));
+}
+
+/** A v128 constant of four equal float32 lanes. */
+export function f32x4c(v: number): Expr {
+  const bytes = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+  return v128const(bytes);
+}
+
+/** A v128 constant of two equal float64 lanes. */
+export function f64x2c(v: number): Expr {
+  const bytes = new Uint8Array(new Float64Array([v, v]).buffer);
+  return v128const(bytes);
+}
+
+/** A v128 constant of four equal int32 lanes. */
+export function i32x4c(v: number): Expr {
+  const bytes = new Uint8Array(new Int32Array([v, v, v, v]).buffer);
+  return v128const(bytes);
+}
+
+/** An instruction with operands: emits the operands in order, then the SIMD opcode. */
+export function simdOp(op: number, ...args: Expr[]): Expr {
+  return (b) => {
+    for (const a of args) a(b);
+    b.simd(op);
+  };
+}
+
+/** SIMD sub-opcodes used by the compiler (the 0xFD-prefixed space of the SIMD proposal). */
+export const S = {
+  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, shuffle: 0x0d,
+  f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
+  f64x2Eq: 0x47, f64x2Ne: 0x48, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Le: 0x4b, f64x2Ge: 0x4c,
+  not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, anyTrue: 0x53,
+  f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
+  f32x4Nearest: 0x6a, f64x2Nearest: 0x94,
+  i32x4LtS: 0x39, i32x4GtS: 0x3b, i32x4Eq: 0x37,
+  i32x4Splat: 0x11, i64x2Splat: 0x12, i32x4MinS: 0xb6, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1,
+  i64x2Shl: 0xcb, i64x2Add: 0xce, i64x2Sub: 0xd1, i64x2LtS: 0xd8,
+  i64x2ExtendLowI32x4S: 0xc7,
+  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6,
+  f32x4Div: 0xe7, f32x4Min: 0xe8, f32x4Max: 0xe9,
+  f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sqrt: 0xef, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2,
+  f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5,
+  i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4S: 0xfa, i32x4TruncSatF64x2SZero: 0xfc,
+  f64x2ConvertLowI32x4S: 0xfe,
+  f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21, f64x2ReplaceLane: 0x22,
+} as const;
+
+/** A memory argument: log2 of the alignment hint (4 for a v128), constant byte offset. */
+export function memarg(b: Body, offset: number, alignLog2 = 4): void {
+  b.code.push(alignLog2);
+  uleb(b.code, offset);
+}
+
+/** i8x16.shuffle of one vector with itself, swapping its 8-byte halves. */
+export function swapHalves(x: Expr): Expr {
+  return (b) => {
+    x(b);
+    x(b);
+    b.simd(S.shuffle);
+    b.raw(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  };
+}
+
+export interface FuncSpec {
+  params: number[];
+  results: number[];
+  body: Body;
+  export?: string;
+}
+
+export interface ImportFunc {
+  module: string;
+  name: string;
+  params: number[];
+  results: number[];
+}
+
+function section(out: number[], id: number, payload: number[]): void {
+  out.push(id);
+  uleb(out, payload.length);
+  for (const x of payload) out.push(x);
+}
+
+function str(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/**
+ * A module importing `env.memory` (one memory shared by every kernel) and the given functions,
+ * defining `funcs` (function index = imports.length + position).
+ */
+export function buildModule(imports: ImportFunc[], funcs: FuncSpec[]): Uint8Array {
+  const sigs: string[] = [];
+  const sigOf = (params: number[], results: number[]): number => {
+    const key = params.join(",") + ">" + results.join(",");
+    let i = sigs.indexOf(key);
+    if (i < 0) i = sigs.push(key) - 1;
+    return i;
+  };
+  const importSigs = imports.map((f) => sigOf(f.params, f.results));
+  const funcSigs = funcs.map((f) => sigOf(f.params, f.results));
+
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const types: number[] = [];
+  uleb(types, sigs.length);
+  for (const key of sigs) {
+    const [p, r] = key.split(">").map((s) => (s === "" ? [] : s.split(",").map(Number)));
+    types.push(0x60);
+    uleb(types, p.length);
+    types.push(...p);
+    uleb(types, r.length);
+    types.push(...r);
+  }
+  section(out, 1, types);
+
+  const imp: number[] = [];
+  uleb(imp, imports.length + 1);
+  str(imp, "env");
+  str(imp, "memory");
+  imp.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+  imports.forEach((f, i) => {
+    str(imp, f.module);
+    str(imp, f.name);
+    imp.push(0x00);
+    uleb(imp, importSigs[i]);
+  });
+  section(out, 2, imp);
+
+  const fn: number[] = [];
+  uleb(fn, funcs.length);
+  for (const s of funcSigs) uleb(fn, s);
+  section(out, 3, fn);
+
+  const exp: number[] = [];
+  const exported = funcs.map((f, i) => [f.export, i] as const).filter(([name]) => name !== undefined);
+  uleb(exp, exported.length);
+  for (const [name, i] of exported) {
+    str(exp, name as string);
+    exp.push(0x00);
+    uleb(exp, imports.length + i);
+  }
+  section(out, 7, exp);
+
+  const code: number[] = [];
+  uleb(code, funcs.length);
+  for (const f of funcs) code.push(...f.body.encode());
+  section(out, 10, code);
+  return new Uint8Array(out);
+}

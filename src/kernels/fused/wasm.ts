@@ -1,0 +1,221 @@
+// Compiles a fused elementwise program (program.ts) to a WebAssembly SIMD module at run time:
+// one loop over the staged chunk, four float32 (or two float64) lanes per step, every op of
+// the program computed once per step in registers, outputs stored, sums accumulated in float64.
+// The runner (wasm-run.ts) stages JS arrays through the library's one Wasm memory chunk by
+// chunk. Returns null, for the caller to use the JS compiler, when the runtime lacks
+// WebAssembly SIMD or the Wasm path is switched off, when the program has an op this compiler
+// does not do (`fn`; any transcendental in float64, whose results must be exactly Math.*'s),
+// or when the engine refuses the module (a CSP, a browser's limit on synchronous compiles).
+import type { FusedProgram, FusedKernel, FusedOpName } from "./program.js";
+import { Body, Expr, I32, S, V128, buildModule, f32x4c, f64x2c, get, i32x4v, memarg, simdOp, swapHalves } from "./wasm-emit.js";
+import { exp32, expm1_32, log1p32, log32, tanh32 } from "./wasm-math.js";
+import { Layout, planLayout, makeRunner } from "./wasm-run.js";
+import { wasmAvailable } from "../wasm/loader.js";
+import { reserve, wasmMemory } from "../wasm/arena.js";
+
+type Unary = (b: Body, x: Expr) => Expr;
+
+/** Ops computed with float32 polynomials (wasm-math.ts): float32 programs only. */
+const TRANSCENDENTAL: Partial<Record<FusedOpName, Unary>> = {
+  exp: exp32,
+  expm1: expm1_32,
+  log: log32,
+  log1p: log1p32,
+  tanh: tanh32,
+};
+
+/** Float ops of one lane width: the arithmetic that IEEE makes exact in either width. */
+interface Lanes {
+  add: number; sub: number; mul: number; div: number; neg: number; abs: number; sqrt: number;
+  eq: number; ne: number; lt: number; gt: number; le: number;
+  c: (v: number) => Expr;
+}
+
+const F32_LANES: Lanes = {
+  add: S.f32x4Add, sub: S.f32x4Sub, mul: S.f32x4Mul, div: S.f32x4Div, neg: S.f32x4Neg, abs: S.f32x4Abs,
+  sqrt: S.f32x4Sqrt, eq: S.f32x4Eq, ne: S.f32x4Ne, lt: S.f32x4Lt, gt: S.f32x4Gt, le: S.f32x4Le, c: f32x4c,
+};
+const F64_LANES: Lanes = {
+  add: S.f64x2Add, sub: S.f64x2Sub, mul: S.f64x2Mul, div: S.f64x2Div, neg: S.f64x2Neg, abs: S.f64x2Abs,
+  sqrt: S.f64x2Sqrt, eq: S.f64x2Eq, ne: S.f64x2Ne, lt: S.f64x2Lt, gt: S.f64x2Gt, le: S.f64x2Le, c: f64x2c,
+};
+
+/**
+ * One op on one vector of lanes, with the eager kernels' exact semantics (src/kernels/
+ * elementwise.ts, src/ops/relu.ts): maximum/minimum return x when x is NaN or wins, else y (so
+ * NaN propagates and ties of +0/-0 give y, unlike Wasm's max/min); relu(NaN) = NaN, relu(-0) = +0;
+ * sign(+-0) = +0.
+ */
+function emitOp(b: Body, L: Lanes, op: FusedOpName, a: Expr[]): Expr | null {
+  const [x, y] = a;
+  const bin = (o: number, p: Expr, q: Expr): Expr => simdOp(o, p, q);
+  switch (op) {
+    case "add": return bin(L.add, x, y);
+    case "sub": return bin(L.sub, x, y);
+    case "mul": return bin(L.mul, x, y);
+    case "div": return bin(L.div, x, y);
+    case "neg": return simdOp(L.neg, x);
+    case "abs": return simdOp(L.abs, x);
+    case "sqrt": return simdOp(L.sqrt, x);
+    case "square": return bin(L.mul, x, x);
+    case "reciprocal": return bin(L.div, L.c(1), x);
+    case "max": return simdOp(S.bitselect, x, y, simdOp(S.or, bin(L.gt, x, y), bin(L.ne, x, x)));
+    case "min": return simdOp(S.bitselect, x, y, simdOp(S.or, bin(L.lt, x, y), bin(L.ne, x, x)));
+    case "relu": return simdOp(S.andnot, x, bin(L.le, x, L.c(0)));
+    case "relu_grad": return simdOp(S.and, x, bin(L.gt, y, L.c(0)));
+    case "sign": {
+      const pos = simdOp(S.and, bin(L.gt, x, L.c(0)), L.c(1));
+      const negv = simdOp(S.and, bin(L.lt, x, L.c(0)), L.c(-1));
+      return simdOp(S.or, simdOp(S.or, pos, negv), simdOp(S.and, bin(L.ne, x, x), x));
+    }
+    default: {
+      const f = TRANSCENDENTAL[op];
+      return f !== undefined && L === F32_LANES ? f(b, x) : null;
+    }
+  }
+}
+
+const ARITY: Record<FusedOpName, number> = {
+  neg: 1, abs: 1, exp: 1, log: 1, log1p: 1, expm1: 1, tanh: 1, sin: 1, cos: 1, sqrt: 1, square: 1,
+  reciprocal: 1, relu: 1, sign: 1, add: 2, sub: 2, mul: 2, div: 2, max: 2, min: 2, relu_grad: 2, fn: -1,
+};
+
+/** The module's bytes, or null when an op is unsupported or the program is malformed. */
+export function emitFusedModule(p: FusedProgram, layout: Layout): Uint8Array | null {
+  const f32 = p.dtype === "float32";
+  const L = f32 ? F32_LANES : F64_LANES;
+  const b = new Body(1); // param 0: len (elements in this chunk)
+  const i = b.local(I32), end = b.local(I32);
+
+  // end = ceil(len / lanes) * 16 bytes; nothing to do for an empty chunk.
+  b.raw(0x20, 0, 0x41, f32 ? 3 : 1, 0x6a, 0x41, f32 ? 2 : 1, 0x76, 0x41, 4, 0x74, 0x22, end, 0x45, 0x04, 0x40, 0x0f, 0x0b);
+
+  const values: Expr[] = [];
+  const loads: (() => void)[] = [];
+  p.inputs.forEach((kind, k) => {
+    if (kind === "scalar") {
+      // Scalars are splat once, before the loop.
+      const l = b.local(V128);
+      b.raw(0x41, 0);
+      b.simd(f32 ? S.load32Splat : S.load64Splat);
+      memarg(b, layout.scalarAt[k], f32 ? 2 : 3);
+      b.pop(l);
+      values.push(get(l));
+    } else {
+      const l = b.local(V128);
+      loads.push(() => {
+        b.push(i);
+        b.simd(S.load);
+        memarg(b, layout.slotAt[k]);
+        b.pop(l);
+      });
+      values.push(get(l));
+    }
+  });
+
+  const accs: number[][] = p.sums.map(() => (f32 ? [b.local(V128), b.local(V128)] : [b.local(V128)]));
+  accs.forEach((pair, s) =>
+    pair.forEach((l, h) => {
+      b.raw(0x41, 0);
+      b.simd(S.load);
+      memarg(b, layout.sumAt[s] + 16 * h);
+      b.pop(l);
+    }),
+  );
+  // Lane indices and the chunk length, to mask the lanes past len out of the sums.
+  const idx = b.local(V128), lenv = b.local(V128);
+  if (p.sums.length > 0) {
+    b.set(idx, i32x4v(f32 ? [0, 1, 2, 3] : [0, 0, 1, 0]));
+    b.push(0);
+    if (f32) {
+      b.simd(S.i32x4Splat);
+    } else {
+      b.raw(0xad); // i64.extend_i32_u
+      b.simd(S.i64x2Splat);
+    }
+    b.pop(lenv);
+  }
+
+  b.raw(0x03, 0x40); // loop
+  for (const load of loads) load();
+  for (const op of p.ops) {
+    if (op.op === "fn" || op.args.length !== ARITY[op.op]) return null;
+    if (op.args.some((v) => !(v >= 0 && v < values.length))) return null;
+    const e = emitOp(b, L, op.op, op.args.map((v) => values[v]));
+    if (e === null) return null;
+    values.push(b.let(e));
+  }
+  if ([...p.outputs, ...p.sums].some((v) => !(v >= 0 && v < values.length))) return null;
+  p.outputs.forEach((v, o) => {
+    b.push(i);
+    values[v](b);
+    b.simd(S.store);
+    memarg(b, layout.slotAt[p.inputs.length + o]);
+  });
+  if (p.sums.length > 0) {
+    const mask = b.let(simdOp(f32 ? S.i32x4LtS : S.i64x2LtS, get(idx), get(lenv)));
+    p.sums.forEach((v, s) => {
+      const masked = b.let(simdOp(S.and, values[v], mask));
+      const [lo, hi] = accs[s];
+      if (f32) {
+        b.set(lo, simdOp(S.f64x2Add, get(lo), simdOp(S.f64x2PromoteLowF32x4, masked)));
+        b.set(hi, simdOp(S.f64x2Add, get(hi), simdOp(S.f64x2PromoteLowF32x4, swapHalves(masked))));
+      } else {
+        b.set(lo, simdOp(S.f64x2Add, get(lo), masked));
+      }
+    });
+    b.set(idx, simdOp(f32 ? S.i32x4Add : S.i64x2Add, get(idx), i32x4v(f32 ? [4, 4, 4, 4] : [2, 0, 2, 0])));
+  }
+  // i += 16; continue while i < end.
+  b.raw(0x20, i, 0x41, 16, 0x6a, 0x22, i, 0x20, end, 0x49, 0x0d, 0, 0x0b);
+
+  accs.forEach((pair, s) =>
+    pair.forEach((l, h) => {
+      b.raw(0x41, 0);
+      b.push(l);
+      b.simd(S.store);
+      memarg(b, layout.sumAt[s] + 16 * h);
+    }),
+  );
+  return buildModule([], [{ params: [I32], results: [], body: b, export: "run" }]);
+}
+
+const cache = new Map<string, FusedKernel | null>();
+
+/** A structural key: two programs with equal keys compile to the same module. */
+function programKey(p: FusedProgram): string {
+  const ops = p.ops.map((o) => (o.op === "fn" ? "fn" : `${o.op}(${o.args.join(",")})`));
+  return `${p.dtype}|${p.inputs.join(",")}|${ops.join(";")}|${p.outputs.join(",")}|${p.sums.join(",")}`;
+}
+
+/**
+ * The WebAssembly SIMD kernel of a fused program, or null when it cannot be built here (see
+ * the top of this file); compiled once per program structure.
+ */
+export function compileFusedWasm(p: FusedProgram): FusedKernel | null {
+  if (!wasmAvailable()) return null;
+  if (p.ops.some((o) => o.op === "fn")) return null;
+  const key = programKey(p);
+  let k = cache.get(key);
+  if (k === undefined) {
+    k = build(p);
+    cache.set(key, k);
+  }
+  return k;
+}
+
+function build(p: FusedProgram): FusedKernel | null {
+  if (p.dtype !== "float32" && p.dtype !== "float64") return null;
+  const layout = planLayout(p);
+  if (layout === null || !reserve(layout.bytes)) return null;
+  const bytes = emitFusedModule(p, layout);
+  if (bytes === null) return null;
+  let run: (len: number) => void;
+  try {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: wasmMemory() } });
+    run = inst.exports.run as (len: number) => void;
+  } catch {
+    return null;
+  }
+  return makeRunner(p, layout, run);
+}

@@ -1,0 +1,338 @@
+// What `jit` does with a recorded graph: drops what the outputs do not need, groups chains of
+// elementwise primitives of one shape (and full sums of them) into fused kernels, and replays
+// the rest primitive by primitive. Fused kernels write only the values read outside their
+// group, into buffers the plan owns and reuses from call to call when the value provably never
+// reaches the caller (not an output, nor viewed by one).
+import { Tensor, fromBuffer, scalarTensor, viewOf } from "../tensor/tensor.js";
+import { DType, TypedArray, allocArray } from "../tensor/dtype.js";
+import { shapesEqual } from "../tensor/shape.js";
+import { ConcretizationError } from "../errors.js";
+import { Arg } from "../core/primitive.js";
+import { Equation, GraphArg } from "../core/graph.js";
+import { FusedInputKind, FusedKernel, FusedOpName, FusedProgram } from "../kernels/fused/program.js";
+import { compileFused } from "../kernels/fused/compile.js";
+import { broadcastTo } from "../ops/shape.js";
+
+/** Primitive names with a named fused op (others with a scalar function become `fn` ops). */
+const NAMED: Record<string, FusedOpName> = {
+  negative: "neg", abs: "abs", fabs: "abs", exp: "exp", log: "log", log1p: "log1p", expm1: "expm1",
+  tanh: "tanh", sin: "sin", cos: "cos", sqrt: "sqrt", square: "square", reciprocal: "reciprocal",
+  sign: "sign", add: "add", subtract: "sub", multiply: "mul", divide: "div", maximum: "max",
+  minimum: "min", relu: "relu", relu_grad: "relu_grad",
+};
+
+/** Scalar functions of the primitives defined outside unaryOp/binaryOp that fuse. */
+const EXTRA_FNS: Record<string, (...xs: number[]) => number> = {
+  relu: (v) => (v > 0 || v !== v ? v : 0),
+  relu_grad: (g, x) => (x > 0 ? g : 0),
+};
+
+type Source = { id: number } | { constant: Tensor } | number;
+
+interface GroupInput {
+  src: Source;
+  kind: FusedInputKind;
+  /** Set when the source must be broadcast to the group's shape and copied first. */
+  expand: boolean;
+}
+
+interface Group {
+  shape: number[];
+  n: number;
+  dtype: "float32" | "float64";
+  /** Row length of its row/col inputs (1 when none). */
+  m: number;
+  inputs: GroupInput[];
+  inputIndex: Map<string, number>;
+  ops: FusedProgram["ops"];
+  /** Graph value id -> fused value id, for members. */
+  local: Map<number, number>;
+  /** Graph ids of member values read outside the group. */
+  exports: Set<number>;
+  sums: { id: number; of: number }[];
+  sealed: boolean;
+  kernel: FusedKernel | null;
+  outIds: number[];
+  /** Per exported value: a reusable buffer (null: allocate each call, the caller may keep it). */
+  buffers: (TypedArray | null)[];
+  reuse: boolean[];
+}
+
+type Step = { eqn: Equation } | { group: Group };
+
+export interface Plan {
+  run(inputs: Tensor[]): Arg[];
+}
+
+function fusable(eq: Equation, values: { shape: number[]; dtype: DType }[]): boolean {
+  const fn = eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name];
+  if (fn === undefined || (eq.dtype !== "float32" && eq.dtype !== "float64") || eq.shape.length === 0) return false;
+  for (const a of eq.args) {
+    if (typeof a === "number") continue;
+    const v = "id" in a ? values[a.id] : a.constant;
+    if (v.dtype !== eq.dtype && !(v.shape.length === 0 && "weak" in v && (v as { weak: boolean }).weak)) return false;
+  }
+  return true;
+}
+
+function isFullSum(eq: Equation, values: { shape: number[]; dtype: DType }[]): boolean {
+  if (eq.prim.name !== "sum" || eq.shape.length !== 0) return false;
+  const a = eq.args[0];
+  return typeof a !== "number" && "id" in a && values[a.id].dtype === eq.dtype && values[a.id].shape.length > 0;
+}
+
+/** How a value of `shape` is read inside a group of shape `s` (null: broadcast it to s and copy). */
+function inputKind(shape: readonly number[], s: readonly number[]): { kind: FusedInputKind; m: number } | null {
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size === 1) return { kind: "scalar", m: 1 };
+  if (shapesEqual(shape, s)) return { kind: "array", m: 1 };
+  if (shape.length > s.length) return null;
+  const a = new Array(s.length - shape.length).fill(1).concat(shape);
+  // row: ones then s's trailing dims; col: s's leading dims then ones.
+  let k = 0;
+  while (k < a.length && a[k] === 1) k++;
+  let row = true;
+  for (let d = k; d < a.length; d++) if (a[d] !== s[d]) row = false;
+  if (row) return { kind: "row", m: size };
+  let c = 0;
+  while (c < a.length && a[c] === s[c]) c++;
+  for (let d = c; d < a.length; d++) if (a[d] !== 1) return null;
+  return { kind: "col", m: a.length === 0 ? 1 : s.slice(c).reduce((x, y) => x * y, 1) };
+}
+
+export function buildPlan(
+  equations: readonly Equation[],
+  values: { shape: number[]; dtype: DType; weak: boolean }[],
+  nInputs: number,
+  outputs: readonly GraphArg[],
+): Plan {
+  // Liveness: only what the outputs need.
+  const needed = new Uint8Array(values.length);
+  for (const o of outputs) if (typeof o !== "number" && "id" in o) needed[o.id] = 1;
+  const live: Equation[] = [];
+  for (let e = equations.length - 1; e >= 0; e--) {
+    const eq = equations[e];
+    if (!needed[eq.out]) continue;
+    live.push(eq);
+    for (const a of eq.args) if (typeof a !== "number" && "id" in a) needed[a.id] = 1;
+  }
+  live.reverse();
+
+  const producer = new Map<number, Equation>();
+  for (const eq of live) producer.set(eq.out, eq);
+  const groupOf = new Map<number, Group>();
+  const deferred = new Map<number, Equation>(); // broadcast_to views, scheduled only when read outside a group
+  const scheduledDeferred = new Set<number>();
+  const steps: Step[] = [];
+  const open = new Map<string, Group>();
+
+  const seal = (g: Group): void => {
+    if (g.sealed) return;
+    g.sealed = true;
+    open.delete(g.shape.join(","));
+    steps.push({ group: g });
+  };
+  // A value read by anything but its own group: its group must run first and write it out.
+  const readOutside = (id: number, reader: Group | null): void => {
+    const g = groupOf.get(id);
+    if (g !== undefined && g !== reader) {
+      if (g.local.has(id)) g.exports.add(id);
+      seal(g);
+      return;
+    }
+    const d = deferred.get(id);
+    if (d !== undefined && !scheduledDeferred.has(id)) {
+      scheduledDeferred.add(id);
+      for (const a of d.args) if (typeof a !== "number" && "id" in a) readOutside(a.id, null);
+      steps.push({ eqn: d });
+    }
+  };
+
+  const addInput = (g: Group, src: Source, shape: readonly number[]): number => {
+    const k = typeof src === "number" ? `n${src}` : "id" in src ? `v${src.id}` : `c${constIds.get(src.constant) ?? registerConst(src.constant)}`;
+    const had = g.inputIndex.get(k);
+    if (had !== undefined) return had;
+    let kind = inputKind(shape, g.shape);
+    if (kind !== null && (kind.kind === "row" || kind.kind === "col")) {
+      if (g.m === 1 && !g.inputs.some((i) => i.kind === "row" || i.kind === "col")) g.m = kind.m;
+      else if (kind.m !== g.m) kind = null;
+    }
+    const idx = g.inputs.length;
+    g.inputs.push(kind === null ? { src, kind: "array", expand: true } : { src, kind: kind.kind, expand: false });
+    g.inputIndex.set(k, idx);
+    return idx;
+  };
+  // A constant broadcast along some axes (stride 0, like a cotangent seed) is read through its
+  // compact view, as a scalar, row or column, instead of being copied out in full each call.
+  const addConstant = (g: Group, t: Tensor): number => {
+    if (!t.strides.some((st) => st === 0)) return addInput(g, { constant: t }, t.shape);
+    const shape = t.shape.map((d, i) => (t.strides[i] === 0 ? 1 : d));
+    return addInput(g, { constant: viewOf(t, shape, t.strides.slice(), t.offset) }, shape);
+  };
+  const constIds = new Map<Tensor, number>();
+  const registerConst = (t: Tensor): number => {
+    constIds.set(t, constIds.size);
+    return constIds.size - 1;
+  };
+
+  const readsOwnSum = (g: Group, eq: Equation): boolean =>
+    eq.args.some((a) => {
+      if (typeof a === "number" || !("id" in a)) return false;
+      let id = a.id;
+      const d = deferred.get(id);
+      if (d !== undefined && !scheduledDeferred.has(id) && typeof d.args[0] !== "number" && "id" in d.args[0]) id = d.args[0].id;
+      return groupOf.get(id) === g && !g.local.has(id);
+    });
+
+  for (const eq of live) {
+    if (eq.prim.name === "broadcast_to" && typeof eq.args[0] !== "number") {
+      deferred.set(eq.out, eq);
+      continue;
+    }
+    if (fusable(eq, values)) {
+      const key = eq.shape.join(",");
+      let g = open.get(key);
+      // An op reading a sum its own group computes must run after that group: start another.
+      if (g !== undefined && readsOwnSum(g, eq)) {
+        seal(g);
+        g = undefined;
+      }
+      if (g === undefined) {
+        g = {
+          shape: eq.shape, n: eq.shape.reduce((x, y) => x * y, 1), dtype: eq.dtype as "float32" | "float64", m: 1,
+          inputs: [], inputIndex: new Map(), ops: [], local: new Map(), exports: new Set(), sums: [], sealed: false,
+          kernel: null, outIds: [], buffers: [], reuse: [],
+        };
+        open.set(key, g);
+      }
+      const group = g;
+      const argIds = eq.args.map((a): number => {
+        if (typeof a === "number") return addInput(group, a, []);
+        if ("constant" in a) return addConstant(group, a.constant);
+        const local = group.local.get(a.id);
+        if (local !== undefined) return local;
+        const d = deferred.get(a.id);
+        if (d !== undefined && !scheduledDeferred.has(a.id)) {
+          // Read the broadcast's source directly, broadcast by the input kind.
+          const s = d.args[0] as { id: number } | { constant: Tensor };
+          if ("id" in s) {
+            // A member of this group has the group's shape: the broadcast is the identity.
+            const local2 = group.local.get(s.id);
+            if (local2 !== undefined) return local2;
+            readOutside(s.id, group);
+            return addInput(group, s, values[s.id].shape);
+          }
+          return addConstant(group, s.constant);
+        }
+        readOutside(a.id, group);
+        return addInput(group, a, values[a.id].shape);
+      });
+      group.ops.push({ op: NAMED[eq.prim.name] ?? "fn", args: argIds, fn: eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name] });
+      group.local.set(eq.out, -1 - (group.ops.length - 1)); // op index, encoded negative
+      groupOf.set(eq.out, group);
+      continue;
+    }
+    if (isFullSum(eq, values)) {
+      const src = (eq.args[0] as { id: number }).id;
+      const g = groupOf.get(src);
+      if (g !== undefined && !g.sealed && g.local.has(src)) {
+        g.sums.push({ id: eq.out, of: src });
+        groupOf.set(eq.out, g);
+        continue;
+      }
+    }
+    for (const a of eq.args) if (typeof a !== "number" && "id" in a) readOutside(a.id, null);
+    steps.push({ eqn: eq });
+  }
+  for (const o of outputs) if (typeof o !== "number" && "id" in o) readOutside(o.id, null);
+  for (const g of [...open.values()]) seal(g);
+
+  // Values that can reach the caller: outputs, and anything a view of them was taken from.
+  const escapes = new Uint8Array(values.length);
+  for (const o of outputs) if (typeof o !== "number" && "id" in o) escapes[o.id] = 1;
+  for (let e = live.length - 1; e >= 0; e--) {
+    const eq = live[e];
+    if (!escapes[eq.out]) continue;
+    for (const i of eq.aliases) {
+      const a = eq.args[i];
+      if (typeof a !== "number" && "id" in a) escapes[a.id] = 1;
+    }
+  }
+  for (const s of steps) if ("group" in s) finishGroup(s.group, escapes);
+  return makeRunner(steps, values, nInputs, outputs);
+}
+
+/** Renumbers a group's values (inputs first, then ops) and compiles its kernel. */
+function finishGroup(g: Group, escapes: Uint8Array): void {
+  const nIn = g.inputs.length;
+  const fix = (v: number): number => (v < 0 ? nIn + (-1 - v) : v);
+  for (const op of g.ops) op.args = op.args.map(fix);
+  g.outIds = [...g.exports];
+  const program: FusedProgram = {
+    dtype: g.dtype,
+    inputs: g.inputs.map((i) => i.kind),
+    ops: g.ops,
+    outputs: g.outIds.map((id) => fix(g.local.get(id) as number)),
+    sums: g.sums.map((s) => fix(g.local.get(s.of) as number)),
+  };
+  g.kernel = compileFused(program);
+  g.reuse = g.outIds.map((id) => !escapes[id]);
+  g.buffers = g.outIds.map(() => null);
+}
+
+function flatData(t: Tensor): TypedArray {
+  if (t.isContiguous) {
+    const b = t.buffer();
+    return t.offset === 0 && b.length === t.size ? b : b.subarray(t.offset, t.offset + t.size);
+  }
+  return t.contiguousData(false);
+}
+
+function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak: boolean }[], nInputs: number, outputs: readonly GraphArg[]): Plan {
+  let running = false;
+  const run = (inputs: Tensor[]): Arg[] => {
+    const env: (Tensor | undefined)[] = new Array(values.length);
+    for (let i = 0; i < nInputs; i++) env[i] = inputs[i];
+    const get = (a: Source): Arg => (typeof a === "number" ? a : "id" in a ? (env[a.id] as Tensor) : a.constant);
+    const reentrant = running;
+    running = true;
+    try {
+      for (const s of steps) {
+        if ("eqn" in s) {
+          const eq = s.eqn;
+          const ans = eq.prim.impl(eq.args.map(get), eq.params);
+          if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
+            throw new ConcretizationError(
+              `jit: ${eq.prim.name} gave shape (${ans.shape.join(", ")}) ${ans.dtype} on this call but (${eq.shape.join(", ")}) ` +
+                `${eq.dtype} when traced: its result depends on values, which a compiled function cannot follow; call it outside jit`,
+            );
+          env[eq.out] = ans;
+          continue;
+        }
+        const g = s.group;
+        const ins = g.inputs.map((inp): TypedArray | number => {
+          const v = get(inp.src);
+          if (typeof v === "number") return v;
+          if (inp.kind === "scalar") return v.shape.length === 0 ? v.scalar : flatData(v)[0];
+          return flatData(inp.expand ? broadcastTo(v, g.shape) : v);
+        });
+        const outs = g.outIds.map((_, j) => {
+          if (g.reuse[j] && !reentrant) {
+            let b = g.buffers[j];
+            if (b === null) b = g.buffers[j] = allocArray(g.dtype, g.n);
+            return b;
+          }
+          return allocArray(g.dtype, g.n);
+        });
+        const sums = (g.kernel as FusedKernel)(g.n, g.m, ins, outs);
+        g.outIds.forEach((id, j) => (env[id] = fromBuffer(outs[j], g.shape, g.dtype)));
+        g.sums.forEach((s, j) => (env[s.id] = scalarTensor(sums[j], g.dtype)));
+      }
+    } finally {
+      running = reentrant;
+    }
+    return outputs.map(get);
+  };
+  return { run };
+}
