@@ -95,3 +95,23 @@ test("nn.functional example: a conv net's loss and its gradient", async () => {
   const db = g.db.toArray() as number[];
   db.forEach((v, k) => close(v, 0.1 - (k === 1 || k === 7 ? 0.5 : 0), 1e-12));
 });
+
+test("jit: the README's compiled value-and-gradient step", async () => {
+  const { jit } = await import("../src/index.js");
+  const loss = (x: Tensor) => np.sum(np.add(np.multiply(np.tanh(x), np.exp(np.negative(np.square(x)))), np.log1p(np.square(x))));
+  const step = jit(valueAndGrad(loss));
+  const x = np.linspace(-1, 1, 1000);
+  for (let call = 0; call < 2; call++) {
+    const [value, gradient] = step(x) as [Tensor, Tensor];
+    // Closed forms: f(t) = tanh t e^{-t^2} + log(1 + t^2); f'(t) = (1 - tanh^2 t) e^{-t^2} - 2t tanh t e^{-t^2} + 2t / (1 + t^2).
+    const xs = x.toArray() as number[];
+    const g = gradient.toArray() as number[];
+    let v = 0;
+    xs.forEach((t, i) => {
+      const th = Math.tanh(t), e = Math.exp(-t * t);
+      v += th * e + Math.log1p(t * t);
+      close(g[i], (1 - th * th) * e - 2 * t * th * e + (2 * t) / (1 + t * t), 1e-12);
+    });
+    close(value.item(), v, 1e-12);
+  }
+});

@@ -4,6 +4,9 @@
 import { uniform, scaled, oneHot, timeIt, NotAvailable } from "./data.mjs";
 
 let cr;
+let mode = "eager";
+/** jit(f) in the jit variant, f itself in the eager one. */
+const J = (f) => (mode === "jit" ? cr.jit(f) : f);
 
 /** Fails with NotAvailable unless every dotted path (e.g. "np.tanh") is a function in dist/. */
 function need(...paths) {
@@ -14,9 +17,12 @@ function need(...paths) {
   }
 }
 
-export async function create() {
+export async function create(variant = "eager") {
   cr = await import("../../dist/index.js");
-  return { info: { system: "chainrule", version: "dist/ (this tree)", dtypeNote: "float64 default" }, workloads, extras };
+  mode = variant;
+  if (mode === "jit" && typeof cr.jit !== "function") throw new NotAvailable("jit missing");
+  const system = mode === "jit" ? "chainrule jit" : "chainrule";
+  return { info: { system, version: "dist/ (this tree)", dtypeNote: "float64 default" }, workloads, extras: mode === "jit" ? undefined : extras };
 }
 
 const f32 = (a) => Float32Array.from(a);
@@ -47,10 +53,24 @@ function reluFn() {
 
 const sgd = (params, grads, lr) => params.map((p, i) => cr.np.subtract(p, cr.np.multiply(lr, grads[i])));
 
+/** One step: value and gradient of `loss`, then SGD (lr 0.01); the whole step jitted in the jit variant. */
+function trainStep(loss, get, set) {
+  const vg = cr.valueAndGrad(loss);
+  const step = J((params) => {
+    const [l, g] = vg(params);
+    return [l, sgd(params, g, 0.01)];
+  });
+  return () => {
+    const [l, next] = step(get());
+    set(next);
+    return l;
+  };
+}
+
 const workloads = {
   async W1(pol) {
     need("grad", "np.sin", "np.add", "np.multiply");
-    const g = cr.grad(w1Fn(1000));
+    const g = J(cr.grad(w1Fn(1000)));
     const check = Number(g(0.5));
     return { samples: await timeIt(() => g(0.5), pol), scale: 1000 / 5000, check, note: "float64" };
   },
@@ -63,7 +83,7 @@ const workloads = {
       const xx = np.multiply(x, x);
       return np.sum(np.add(np.multiply(np.tanh(x), np.exp(np.negative(xx))), np.log1p(xx)));
     };
-    const vg = cr.valueAndGrad(f);
+    const vg = J(cr.valueAndGrad(f));
     const [v, g] = vg(x);
     if (g.dtype !== "float32") throw new Error(`gradient dtype ${g.dtype}, expected float32`);
     return { samples: await timeIt(() => vg(x), pol), check: v.item() };
@@ -87,12 +107,7 @@ const workloads = {
       const h2 = relu(np.add(np.matmul(h1, w2), b2));
       return crossEntropy(np.add(np.matmul(h2, w3), b3), Y);
     };
-    const vg = cr.valueAndGrad(loss);
-    const step = () => {
-      const [l, g] = vg(params);
-      params = sgd(params, g, 0.01);
-      return l;
-    };
+    const step = trainStep(loss, () => params, (p) => (params = p));
     const check = step().item();
     return { samples: await timeIt(step, pol), check };
   },
@@ -111,7 +126,7 @@ const workloads = {
       const t = np.subtract(x.get("1:"), np.square(head));
       return np.sum(np.add(np.multiply(100, np.square(t)), np.square(np.subtract(1, head))));
     };
-    const h = cr.hessian(rosen);
+    const h = J(cr.hessian(rosen));
     const H = h(x);
     return { samples: await timeIt(() => h(x), pol), check: np.sum(H).item() };
   },
@@ -135,12 +150,7 @@ const workloads = {
       h = pool(relu(F.conv2d(h, c2, cb2)));
       return crossEntropy(np.add(np.matmul(h.reshape([32, 800]), w), b), Y);
     };
-    const vg = cr.valueAndGrad(loss);
-    const step = () => {
-      const [l, g] = vg(params);
-      params = sgd(params, g, 0.01);
-      return l;
-    };
+    const step = trainStep(loss, () => params, (p) => (params = p));
     const check = step().item();
     return { samples: await timeIt(step, pol), check, note: typeof F.maxPool2d === "function" ? undefined : "pool via reshape+max" };
   },
@@ -160,7 +170,7 @@ async function w4(pol, dtype) {
   const conv = dtype === "float32" ? f32 : (a) => a;
   const A = np.array(conv(uniform(512 * 512, 41)), dtype).reshape([512, 512]);
   const B = np.array(conv(uniform(512 * 512, 42)), dtype).reshape([512, 512]);
-  const g = cr.grad((a, b) => np.sum(np.matmul(a, b)), [0, 1]);
+  const g = J(cr.grad((a, b) => np.sum(np.matmul(a, b)), [0, 1]));
   const [gA, gB] = g(A, B);
   if (gA.dtype !== dtype) throw new Error(`gradient dtype ${gA.dtype}, expected ${dtype}`);
   return { samples: await timeIt(() => g(A, B), pol), check: np.sum(gA).item() + np.sum(gB).item() };
@@ -172,8 +182,9 @@ async function w5(pol, dtype) {
   const conv = dtype === "float32" ? f32 : (a) => a;
   const A = np.array(conv(uniform(1024 * 1024, 41)), dtype).reshape([1024, 1024]);
   const B = np.array(conv(uniform(1024 * 1024, 42)), dtype).reshape([1024, 1024]);
-  const C = np.matmul(A, B);
-  return { samples: await timeIt(() => np.matmul(A, B), pol), check: np.sum(C).item() };
+  const mm = J((a, b) => np.matmul(a, b));
+  const C = mm(A, B);
+  return { samples: await timeIt(() => mm(A, B), pol), check: np.sum(C).item() };
 }
 
 /** Chainrule-only rows: the eager path on tiny inputs, W1 at 100k steps, memory per op. */

@@ -83,7 +83,7 @@ export function convForward(x: View4, w: TypedArray, bias: TypedArray | null, ge
  * scratch followed by a copy into NCHW that adds the bias on the way beat the batched products
  * plus a bias pass (measured at 16 x 9 x 32·676).
  */
-const SHORT_K = 16;
+const SHORT_K = Number(process.env.SHORTK ?? 16);
 
 /** `convForward`'s product for one group and chunk as Og x (nc*P), then scattered into `out` with the bias. */
 function longProduct(w: TypedArray, col: TypedArray, bias: TypedArray | null, geo: ConvGeom, g: number, n0: number, nc: number, out: TypedArray): void {

@@ -216,7 +216,7 @@ function str(out: number[], s: string): void {
  * A module importing `env.memory` (one memory shared by every kernel) and the given functions,
  * defining `funcs` (function index = imports.length + position).
  */
-export function buildModule(imports: ImportFunc[], funcs: FuncSpec[]): Uint8Array {
+export function buildModule(imports: ImportFunc[], funcs: FuncSpec[]): Uint8Array<ArrayBuffer> {
   const sigs: string[] = [];
   const sigOf = (params: number[], results: number[]): number => {
     const key = params.join(",") + ">" + results.join(",");

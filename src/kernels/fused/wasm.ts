@@ -81,7 +81,7 @@ const ARITY: Record<FusedOpName, number> = {
 };
 
 /** The module's bytes, or null when an op is unsupported or the program is malformed. */
-export function emitFusedModule(p: FusedProgram, layout: Layout): Uint8Array | null {
+export function emitFusedModule(p: FusedProgram, layout: Layout): Uint8Array<ArrayBuffer> | null {
   const f32 = p.dtype === "float32";
   const L = f32 ? F32_LANES : F64_LANES;
   const b = new Body(1); // param 0: len (elements in this chunk)
