@@ -45,6 +45,8 @@ interface Group {
   inputs: GroupInput[];
   inputIndex: Map<string, number>;
   ops: FusedProgram["ops"];
+  /** op|operands -> local value, for common subexpressions. */
+  cse: Map<string, number>;
   /** Graph value id -> fused value id, for members. */
   local: Map<number, number>;
   /** Graph ids of member values read outside the group. */
@@ -165,10 +167,15 @@ export function buildPlan(
   };
   // A constant broadcast along some axes (stride 0, like a cotangent seed) is read through its
   // compact view, as a scalar, row or column, instead of being copied out in full each call.
+  const compact = new Map<Tensor, Tensor>();
   const addConstant = (g: Group, t: Tensor): number => {
     if (!t.strides.some((st) => st === 0)) return addInput(g, { constant: t }, t.shape);
-    const shape = t.shape.map((d, i) => (t.strides[i] === 0 ? 1 : d));
-    return addInput(g, { constant: viewOf(t, shape, t.strides.slice(), t.offset) }, shape);
+    let c = compact.get(t);
+    if (c === undefined) {
+      c = viewOf(t, t.shape.map((d, i) => (t.strides[i] === 0 ? 1 : d)), t.strides.slice(), t.offset);
+      compact.set(t, c);
+    }
+    return addInput(g, { constant: c }, c.shape);
   };
   const constIds = new Map<Tensor, number>();
   const registerConst = (t: Tensor): number => {
@@ -201,7 +208,7 @@ export function buildPlan(
       if (g === undefined) {
         g = {
           shape: eq.shape, n: eq.shape.reduce((x, y) => x * y, 1), dtype: eq.dtype as "float32" | "float64", m: 1,
-          inputs: [], inputIndex: new Map(), ops: [], local: new Map(), exports: new Set(), sums: [], sealed: false,
+          inputs: [], inputIndex: new Map(), ops: [], cse: new Map(), local: new Map(), exports: new Set(), sums: [], sealed: false,
           kernel: null, outIds: [], buffers: [], reuse: [],
         };
         open.set(key, g);
@@ -228,8 +235,18 @@ export function buildPlan(
         readOutside(a.id, group);
         return addInput(group, a, values[a.id].shape);
       });
-      group.ops.push({ op: NAMED[eq.prim.name] ?? "fn", args: argIds, fn: eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name] });
+      const fn = eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name];
+      // The same op on the same operands (x * x computed twice, say) is computed once.
+      const cse = `${eq.prim.name}|${argIds.join(",")}`;
+      const seen = group.cse.get(cse);
+      if (seen !== undefined) {
+        group.local.set(eq.out, seen);
+        groupOf.set(eq.out, group);
+        continue;
+      }
+      group.ops.push({ op: NAMED[eq.prim.name] ?? "fn", args: argIds, fn });
       group.local.set(eq.out, -1 - (group.ops.length - 1)); // op index, encoded negative
+      group.cse.set(cse, -1 - (group.ops.length - 1));
       groupOf.set(eq.out, group);
       continue;
     }
