@@ -2,7 +2,7 @@
 // synchronous steps without ever disposing anything, once through valueAndGrad over a pytree of
 // parameters and once through the imperative path (requiresGrad, backward, zeroGrad), and prints
 // the JS heap (after full GCs) and the Wasm memory size at step 1,000 and at the last step as JSON.
-import { np, valueAndGrad, treeMap, treeFlatten, Tensor } from "../../src/index.js";
+import { np, valueAndGrad, jit, treeMap, treeFlatten, Tensor } from "../../src/index.js";
 import { wasmMemoryBytes } from "../../src/kernels/wasm/arena.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -96,6 +96,32 @@ const out: Record<string, number> = {};
   out.impWasmEnd = wasmMemoryBytes();
   out.impLossFirst = first;
   out.impLossLast = last;
+}
+
+// jit path: the same step compiled (fused elementwise loops with plan-owned buffers).
+{
+  const vg = valueAndGrad(loss);
+  const step = jit((p: Params): [Tensor, Params] => {
+    const [v, g] = vg(p);
+    return [v, sgd(p, g)];
+  });
+  let p = init();
+  let first = 0;
+  let last = 0;
+  for (let i = 1; i <= STEPS; i++) {
+    const [v, next] = step(p);
+    p = next;
+    if (i === 1) first = v.item() as number;
+    if (i === STEPS) last = v.item() as number;
+    if (i === MARK) {
+      out.jitHeap1k = heap();
+      out.jitWasm1k = wasmMemoryBytes();
+    }
+  }
+  out.jitHeapEnd = heap();
+  out.jitWasmEnd = wasmMemoryBytes();
+  out.jitLossFirst = first;
+  out.jitLossLast = last;
 }
 
 console.log(JSON.stringify(out));

@@ -1,7 +1,7 @@
 // Memory flatness: users never dispose anything, so a synchronous training loop of 100,000 steps
 // must hold the same JS heap and Wasm memory at its end as after 1,000 steps (within 10 %).
 // The loop runs in a child process with --expose-gc (memory-child.ts): two 100k-step loops of a
-// small MLP, functional and imperative, take about 13 s on the 2-core dev machine.
+// small MLP, functional, imperative and jit-compiled, take about 20 s on the 2-core dev machine.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -24,6 +24,13 @@ test("a 100,000-step training loop keeps the JS heap and Wasm memory flat", { ti
   // requiresGrad + backward + zeroGrad.
   within10(m.impHeap1k, m.impHeapEnd, "imperative loop, JS heap");
   within10(m.impWasm1k, m.impWasmEnd, "imperative loop, Wasm memory");
+
+  // jit(valueAndGrad + SGD): replays with reused internal buffers.
+  within10(m.jitHeap1k, m.jitHeapEnd, "jit loop, JS heap");
+  within10(m.jitWasm1k, m.jitWasmEnd, "jit loop, Wasm memory");
+  assert.equal(m.jitLossFirst, m.fnLossFirst);
+  // Fused full sums are compensated where eager sums are pairwise: equal to rounding.
+  assert.ok(Math.abs(m.jitLossLast - m.fnLossLast) <= 1e-9 * m.fnLossFirst, `${m.jitLossLast} vs ${m.fnLossLast}`);
 
   // The loops really trained, and both paths took the same steps (same rules, same order).
   assert.ok(m.fnLossLast < 0.01 * m.fnLossFirst, `loss ${m.fnLossFirst} -> ${m.fnLossLast}`);
