@@ -19,6 +19,7 @@ const root = path.dirname(here);
 const SYSTEMS = [
   { id: "chainrule", label: "chainrule", module: "chainrule.mjs" },
   { id: "chainrule-jit", label: "chainrule jit", module: "chainrule.mjs", variant: "jit" },
+  { id: "chainrule-2t", label: "chainrule jit 2T", module: "chainrule.mjs", variant: "jit-2t" },
   { id: "tfjs-cpu", label: "TF.js cpu", module: "tfjs.mjs", variant: "cpu" },
   { id: "tfjs-wasm", label: "TF.js wasm", module: "tfjs.mjs", variant: "wasm" },
   { id: "jaxjs-eager", label: "jax-js eager", module: "jaxjs.mjs", variant: "eager" },

@@ -19,9 +19,15 @@ function need(...paths) {
 
 export async function create(variant = "eager") {
   cr = await import("../../dist/index.js");
-  mode = variant;
+  mode = variant === "eager" ? "eager" : "jit";
   if (mode === "jit" && typeof cr.jit !== "function") throw new NotAvailable("jit missing");
-  const system = mode === "jit" ? "chainrule jit" : "chainrule";
+  let system = mode === "jit" ? "chainrule jit" : "chainrule";
+  if (variant === "jit-2t") {
+    // The two-thread targets: products split over the caller and one worker.
+    const threads = await import("../../dist/node/threads.js");
+    await threads.enableThreads(2);
+    system = "chainrule jit, 2 threads";
+  }
   return { info: { system, version: "dist/ (this tree)", dtypeNote: "float64 default" }, workloads, extras: mode === "jit" ? undefined : extras };
 }
 
