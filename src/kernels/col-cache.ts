@@ -3,6 +3,12 @@
 // small unfoldings are kept, and only for the few most recent inputs, so the memory held is
 // bounded (MAX_ENTRIES x MAX_ELEMENTS) whatever the caller keeps alive; as many retired buffers
 // again wait in `spares` to be refilled by the next forward pass of the same geometry.
+//
+// No WeakRef anywhere: a WeakRef keeps its target alive until the current job ends, and a
+// synchronous training loop is one job, so one WeakRef per step to each input's storage held
+// every step's activations until the loop returned (measured: +0.35 MB per step of a small
+// CNN, 186 MB after 500 steps). Entries live in a WeakMap (which never keeps its keys alive)
+// and are tracked for eviction by the entry objects themselves.
 import type { TypedArray } from "../tensor/dtype.js";
 import type { ConvGeom, View4 } from "./im2col.js";
 
@@ -12,13 +18,23 @@ const MAX_ENTRIES = 4;
 
 interface Entry {
   key: string;
-  col: TypedArray;
+  /** The columns; null once the entry was evicted or replaced (its buffer then went to spares). */
+  col: TypedArray | null;
 }
 
 // Keyed by the input's storage (weakly, so an entry dies with it) and checked against the view
 // and geometry, since one buffer can back several views.
 const byStorage = new WeakMap<object, Entry>();
-const recent: WeakRef<object>[] = [];
+
+/** The live entries, oldest first: the first to be evicted when there are too many. */
+const recent: Entry[] = [];
+
+/**
+ * An entry whose input storage was garbage collected hands its columns back (in an event-loop
+ * driven training loop this runs between steps, before the next forward pass asks for a buffer).
+ */
+const onCollected: FinalizationRegistry<Entry> | null =
+  typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Entry>((e) => evict(e)) : null;
 
 function keyOf(x: View4, geo: ConvGeom, col: TypedArray): string {
   const g = geo;
@@ -34,6 +50,16 @@ const spares: TypedArray[] = [];
 function retire(col: TypedArray): void {
   if (spares.length >= MAX_ENTRIES) spares.shift();
   spares.push(col);
+}
+
+/** Retires an entry's columns and forgets it (a no-op for an entry already evicted). */
+function evict(e: Entry): void {
+  if (e.col === null) return;
+  retire(e.col);
+  e.col = null;
+  onCollected?.unregister(e);
+  const at = recent.indexOf(e);
+  if (at >= 0) recent.splice(at, 1);
 }
 
 /** A retired buffer of exactly `n` elements of `like`'s type (contents arbitrary), or null. */
@@ -52,26 +78,23 @@ export function spareColumns(like: TypedArray, n: number): TypedArray | null {
 export function rememberColumns(x: View4, geo: ConvGeom, col: TypedArray): void {
   const storage = x.data;
   const old = byStorage.get(storage);
-  if (old !== undefined) {
-    // One entry per storage: the newer columns replace the older ones, whose buffer is reused.
-    if (old.col !== col) retire(old.col);
-    const at = recent.findIndex((r) => r.deref() === storage);
-    if (at >= 0) recent.splice(at, 1);
+  // One entry per storage: the newer columns replace the older ones, whose buffer is reused.
+  if (old !== undefined && old.col !== col) evict(old);
+  else if (old !== undefined) {
+    onCollected?.unregister(old);
+    recent.splice(recent.indexOf(old), 1);
   }
-  byStorage.set(storage, { key: keyOf(x, geo, col), col });
-  recent.push(new WeakRef(storage));
-  while (recent.length > MAX_ENTRIES) {
-    const gone = (recent.shift() as WeakRef<object>).deref();
-    if (gone === undefined) continue;
-    const e = byStorage.get(gone);
-    byStorage.delete(gone);
-    if (e !== undefined) retire(e.col);
-  }
+  const e: Entry = { key: keyOf(x, geo, col), col };
+  byStorage.set(storage, e);
+  recent.push(e);
+  // The entry is its own unregister token: an evicted entry leaves the registry at once.
+  onCollected?.register(storage, e, e);
+  while (recent.length > MAX_ENTRIES) evict(recent[0]);
 }
 
 /** The columns recorded for this input and geometry in element type `like`, or null. */
 export function recallColumns(x: View4, geo: ConvGeom, like: TypedArray): TypedArray | null {
   const e = byStorage.get(x.data);
-  if (e === undefined || e.col.constructor !== like.constructor || e.key !== keyOf(x, geo, e.col)) return null;
+  if (e === undefined || e.col === null || e.col.constructor !== like.constructor || e.key !== keyOf(x, geo, e.col)) return null;
   return e.col;
 }

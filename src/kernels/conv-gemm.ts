@@ -38,38 +38,42 @@ function chunkOf(geo: ConvGeom): number {
  * O x (C/G) x KH x KW array, `bias` (O values) or null. Per group and chunk, one batched GEMM
  * W_g (Og x K) · col_n (K x P) per item, written straight into the item's NCHW output planes:
  * the columns of all items sit side by side in one unfolding, so no copy of the product is
- * needed (measured faster than one long product followed by a scatter into NCHW).
+ * needed (measured faster than one long product followed by a scatter into NCHW). Without
+ * groups the bias rides along in the product: a row of ones under the columns and the bias as
+ * one more weight column, so no separate pass adds it over the output (about 0.3 ms of a small
+ * CNN's step); the cached columns keep their first K rows where the weight gradient reads them.
  */
 export function convForward(x: View4, w: TypedArray, bias: TypedArray | null, geo: ConvGeom, out: TypedArray): void {
   const { N, O, G, OH, OW } = geo;
   const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW;
   if (P === 0 || N === 0 || Og === 0) return;
   const chunk = chunkOf(geo);
+  const fold = bias !== null && G === 1 && K > 0;
+  // Rows of each group's unfolding: the taps, plus the row of ones when the bias is folded in.
+  const R = fold ? K + 1 : K;
+  const wk = fold ? withBiasColumn(w, bias as TypedArray, O, K, scratchOf(out, 1, O * R)) : w;
   // A small whole-batch unfolding is kept for the weight gradient, in a recycled buffer if any.
-  const keep = chunk === N && K > 0 && G * K * N * P <= MAX_ELEMENTS;
+  const keep = chunk === N && K > 0 && G * R * N * P <= MAX_ELEMENTS;
   const Ctor = out.constructor as new (n: number) => TypedArray;
-  const kept = keep ? spareColumns(out, G * K * N * P) ?? new Ctor(G * K * N * P) : null;
+  const kept = keep ? spareColumns(out, G * R * N * P) ?? new Ctor(G * R * N * P) : null;
   if (K === 0) out.fill(0);
   else
     for (let n0 = 0; n0 < N; n0 += chunk) {
       const nc = Math.min(chunk, N - n0);
       const L = nc * P;
       for (let g = 0; g < G; g++) {
-        const col = kept !== null ? kept.subarray(g * K * L, (g + 1) * K * L) : scratchOf(out, 0, K * chunk * P);
+        const col = kept !== null ? kept.subarray(g * R * L, (g + 1) * R * L) : scratchOf(out, 0, R * chunk * P);
         im2col(x, geo, g, n0, nc, col);
-        if (K <= SHORT_K) {
-          longProduct(w, col, bias, geo, g, n0, nc, out);
-          continue;
-        }
+        if (fold) col.fill(1, K * L, R * L);
         gemmBest(
-          nc, Og, P, K,
-          { data: w, offset: g * Og * K, batchStride: 0, rowStride: K, colStride: 1 },
+          nc, Og, P, R,
+          { data: wk, offset: g * Og * R, batchStride: 0, rowStride: R, colStride: 1 },
           { data: col, offset: 0, batchStride: P, rowStride: L, colStride: 1 },
           { data: out, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 },
         );
       }
     }
-  if (bias !== null && K > SHORT_K)
+  if (bias !== null && !fold)
     for (let n = 0; n < N; n++)
       for (let o = 0; o < O; o++) {
         const b = bias[o];
@@ -78,34 +82,24 @@ export function convForward(x: View4, w: TypedArray, bias: TypedArray | null, ge
   if (kept !== null) rememberColumns(x, geo, kept);
 }
 
-/**
- * Below this inner dimension (a first layer on one or a few channels), one long product into
- * scratch followed by a copy into NCHW that adds the bias on the way beat the batched products
- * plus a bias pass (measured at 16 x 9 x 32·676).
- */
-const SHORT_K = Number(process.env.SHORTK ?? 16);
-
-/** `convForward`'s product for one group and chunk as Og x (nc*P), then scattered into `out` with the bias. */
-function longProduct(w: TypedArray, col: TypedArray, bias: TypedArray | null, geo: ConvGeom, g: number, n0: number, nc: number, out: TypedArray): void {
-  const { O, G, OH, OW } = geo;
-  const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW, L = nc * P;
-  const prod = scratchOf(out, 1, Og * L);
-  gemmBest(
-    1, Og, L, K,
-    { data: w, offset: g * Og * K, batchStride: 0, rowStride: K, colStride: 1 },
-    { data: col, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
-    { data: prod, offset: 0, batchStride: 0, rowStride: L, colStride: 1 },
-  );
-  for (let o = 0; o < Og; o++) {
-    const b = bias === null ? 0 : bias[g * Og + o];
-    for (let n = 0; n < nc; n++) {
-      let src = o * L + n * P;
-      const dst = ((n0 + n) * O + g * Og + o) * P;
-      if (b === 0) out.set(prod.subarray(src, src + P), dst);
-      else for (let q = dst, end = dst + P; q < end; q++) out[q] = prod[src++] + b;
-    }
+/** The O x K weights with the bias appended as column K, into `dst` (O x (K+1)). */
+function withBiasColumn(w: TypedArray, bias: TypedArray, O: number, K: number, dst: TypedArray): TypedArray {
+  for (let o = 0; o < O; o++) {
+    dst.set(w.subarray(o * K, (o + 1) * K), o * (K + 1));
+    dst[o * (K + 1) + K] = bias[o];
   }
+  return dst;
 }
+
+/**
+ * Below this inner dimension (a first layer on one or a few channels) the weight gradient sums
+ * per-item products instead of gathering all of gy into one long operand (see
+ * `perItemProducts`). The forward pass no longer special-cases it: one long product into
+ * scratch, then a copy into NCHW, lost to the batched product written in place (re-measured at
+ * 16 x 9 x 32·676: 1.2-1.5 ms against 1.5-1.6 ms, the copy of the output costing more than the
+ * shorter GEMM saved).
+ */
+const SHORT_K = 16;
 
 /** Copies output channels [g*Og, (g+1)*Og) of items [n0, n0+nc) of `gy` into an Og x (nc*P) matrix. */
 function gatherGroup(gy: TypedArray, O: number, P: number, g: number, Og: number, n0: number, nc: number, gmat: TypedArray): void {
@@ -118,10 +112,19 @@ function gatherGroup(gy: TypedArray, O: number, P: number, g: number, Og: number
 }
 
 /**
+ * Output planes at most this large go through `convInputGrad` as one long product over a copy
+ * of gy's group: the batched products then have short rows (P padded to the kernel's tile
+ * width, copied out row by row), which cost more than the copy (measured at 32 x 144 x 32·121:
+ * 1.6 ms against 1.7; at P = 676 and 784 batched won or tied).
+ */
+const SMALL_PLANE = 256;
+
+/**
  * dx (contiguous N x C x H x W, zero on entry) += the input gradient of conv for output
  * gradient `gy` (contiguous N x O x OH x OW) and weight `w` (contiguous): per group and chunk,
- * dcol_n = W_gᵀ · gy_g[n] as one batched GEMM (W_g read transposed through its strides), then
- * col2im.
+ * dcol = W_gᵀ · gy_g (W_g read transposed through its strides) as one batched GEMM reading gy's
+ * planes in place, or for small planes one product over gy's group gathered into a matrix;
+ * then col2im.
  */
 export function convInputGrad(gy: TypedArray, w: TypedArray, geo: ConvGeom, dx: TypedArray): void {
   const { N, O, G, OH, OW } = geo;
@@ -129,17 +132,17 @@ export function convInputGrad(gy: TypedArray, w: TypedArray, geo: ConvGeom, dx: 
   if (P === 0 || N === 0 || K === 0 || Og === 0) return;
   const chunk = chunkOf(geo);
   const dcol = scratchOf(dx, 0, K * chunk * P);
+  const gmat = P <= SMALL_PLANE ? scratchOf(dx, 1, Og * chunk * P) : null;
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const nc = Math.min(chunk, N - n0);
     const L = nc * P;
     for (let g = 0; g < G; g++) {
-      // One product per item, reading gy's planes in place and writing the item's columns.
-      gemmBest(
-        nc, K, P, Og,
-        { data: w, offset: g * Og * K, batchStride: 0, rowStride: 1, colStride: K },
-        { data: gy, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 },
-        { data: dcol, offset: 0, batchStride: P, rowStride: L, colStride: 1 },
-      );
+      const wT = { data: w, offset: g * Og * K, batchStride: 0, rowStride: 1, colStride: K };
+      const dc = { data: dcol, offset: 0, batchStride: P, rowStride: L, colStride: 1 };
+      if (gmat !== null) {
+        gatherGroup(gy, O, P, g, Og, n0, nc, gmat);
+        gemmBest(1, K, L, Og, wT, { data: gmat, offset: 0, batchStride: 0, rowStride: L, colStride: 1 }, { ...dc, batchStride: 0 });
+      } else gemmBest(nc, K, P, Og, wT, { data: gy, offset: (n0 * O + g * Og) * P, batchStride: O * P, rowStride: P, colStride: 1 }, dc);
       col2im(dcol, geo, g, n0, nc, dx);
     }
   }

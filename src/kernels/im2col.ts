@@ -53,6 +53,10 @@ export function validRange(size: number, outSize: number, stride: number, pad: n
  * Reads the input through its strides, so transposed or sliced inputs are not copied first.
  */
 export function im2col(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, col: TypedArray): void {
+  if (threeByThree(geo, x.s3)) {
+    im2col3x3(x, geo, g, n0, nc, col);
+    return;
+  }
   if (rowsOfThree(geo, x.s3)) {
     im2colW3(x, geo, g, n0, nc, col);
     return;
@@ -93,6 +97,10 @@ export function im2col(x: View4, geo: ConvGeom, g: number, n0: number, nc: numbe
  * array `dx` at the input element it was read from; padding taps are dropped.
  */
 export function col2im(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+  if (threeByThree(geo, 1)) {
+    col2im3x3(col, geo, g, n0, nc, dx);
+    return;
+  }
   if (rowsOfThree(geo, 1)) {
     col2imW3(col, geo, g, n0, nc, dx);
     return;
@@ -196,6 +204,105 @@ function col2imW3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: num
           for (let w = 2; w < OW; w++) dx[d + w] += col[r0 + p + w] + col[r1 + p + w - 1] + col[r2 + p + w - 2];
           dx[d + OW] += col[r1 + p + OW - 1] + col[r2 + p + OW - 2];
           dx[d + OW + 1] += col[r2 + p + OW - 1];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `rowsOfThree` with a 3-row kernel that never leaves the input vertically either (unit stride
+ * and dilation, no top or bottom padding): the plain "valid" 3x3 convolution of most CNNs.
+ */
+function threeByThree(geo: ConvGeom, s3: number): boolean {
+  return rowsOfThree(geo, s3) && geo.KH === 3 && geo.strideH === 1 && geo.dilH === 1 && geo.padTop === 0 && geo.OH + 2 <= geo.H;
+}
+
+/**
+ * `im2col` when `threeByThree`: per output row, one sliding read of its three input rows fills
+ * all nine rows of taps. Against `im2colW3` (one input row per pass, three passes) this loads
+ * each element once and runs a third of the loops, which are short (OW long) in small layers.
+ */
+function im2col3x3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, col: TypedArray): void {
+  const { OH, OW } = geo;
+  const Cg = geo.C / geo.G;
+  const P = OH * OW, L = nc * P, L2 = 2 * L;
+  const X = x.data, s2 = x.s2;
+  for (let c = 0; c < Cg; c++) {
+    // Tap rows (c, i, j) start at ((c*3 + i)*3 + j) * L.
+    const rc = c * 9 * L;
+    for (let n = 0; n < nc; n++) {
+      const xb = x.offset + (n0 + n) * x.s0 + (g * Cg + c) * x.s1;
+      for (let oh = 0; oh < OH; oh++) {
+        const q0 = rc + n * P + oh * OW, q3 = q0 + 3 * L, q6 = q3 + 3 * L;
+        let s0 = xb + oh * s2;
+        let s1 = s0 + s2, t2 = s1 + s2;
+        let a0 = X[s0], b0 = X[s0 + 1], a1 = X[s1], b1 = X[s1 + 1], a2 = X[t2], b2 = X[t2 + 1];
+        s0 += 2;
+        s1 += 2;
+        t2 += 2;
+        for (let w = 0; w < OW; w++) {
+          const d0 = X[s0 + w], d1 = X[s1 + w], d2 = X[t2 + w];
+          col[q0 + w] = a0;
+          col[q0 + L + w] = b0;
+          col[q0 + L2 + w] = d0;
+          col[q3 + w] = a1;
+          col[q3 + L + w] = b1;
+          col[q3 + L2 + w] = d1;
+          col[q6 + w] = a2;
+          col[q6 + L + w] = b2;
+          col[q6 + L2 + w] = d2;
+          a0 = b0;
+          b0 = d0;
+          a1 = b1;
+          b1 = d1;
+          a2 = b2;
+          b2 = d2;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `col2im` when `threeByThree`: each input row receives all its taps in one pass. Rows 2 to
+ * OH - 1 are under all three kernel rows, so each of their elements gets its (up to) nine
+ * entries summed and added with one read-modify-write instead of three passes of three; the
+ * two rows at each edge go kernel row by kernel row.
+ */
+function col2im3x3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+  const { C, H, W, OH, OW } = geo;
+  const Cg = C / geo.G;
+  const P = OH * OW, L = nc * P, L3 = 3 * L;
+  for (let c = 0; c < Cg; c++) {
+    const rc = c * 9 * L;
+    for (let n = 0; n < nc; n++) {
+      const xb = ((n0 + n) * C + g * Cg + c) * H * W, pb = rc + n * P;
+      for (let h = 0; h < H; h++) {
+        const d = xb + h * W;
+        if (h >= 2 && h < OH) {
+          // Kernel row i reads input row h from output row h - i.
+          const a0 = pb + h * OW, a1 = a0 + L, a2 = a1 + L;
+          const b0 = pb + L3 + (h - 1) * OW, b1 = b0 + L, b2 = b1 + L;
+          const c0 = pb + 2 * L3 + (h - 2) * OW, c1 = c0 + L, c2 = c1 + L;
+          dx[d] += col[a0] + col[b0] + col[c0];
+          dx[d + 1] += col[a0 + 1] + col[a1] + (col[b0 + 1] + col[b1]) + (col[c0 + 1] + col[c1]);
+          for (let w = 2; w < OW; w++)
+            dx[d + w] +=
+              col[a0 + w] + col[a1 + w - 1] + col[a2 + w - 2] +
+              (col[b0 + w] + col[b1 + w - 1] + col[b2 + w - 2]) +
+              (col[c0 + w] + col[c1 + w - 1] + col[c2 + w - 2]);
+          dx[d + OW] += col[a1 + OW - 1] + col[a2 + OW - 2] + (col[b1 + OW - 1] + col[b2 + OW - 2]) + (col[c1 + OW - 1] + col[c2 + OW - 2]);
+          dx[d + OW + 1] += col[a2 + OW - 1] + col[b2 + OW - 1] + col[c2 + OW - 1];
+          continue;
+        }
+        for (let i = Math.max(0, h - OH + 1), iHi = Math.min(2, h); i <= iHi; i++) {
+          const r0 = pb + i * L3 + (h - i) * OW, r1 = r0 + L, r2 = r1 + L;
+          dx[d] += col[r0];
+          dx[d + 1] += col[r0 + 1] + col[r1];
+          for (let w = 2; w < OW; w++) dx[d + w] += col[r0 + w] + col[r1 + w - 1] + col[r2 + w - 2];
+          dx[d + OW] += col[r1 + OW - 1] + col[r2 + OW - 2];
+          dx[d + OW + 1] += col[r2 + OW - 1];
         }
       }
     }

@@ -6,6 +6,7 @@ import { ArgumentError } from "../errors.js";
 import { toTensor } from "../ops/args.js";
 import { normalCdfOp } from "../ops/normal-cdf.js";
 import { relu as reluOp } from "../ops/relu.js";
+import { logSoftmaxOp } from "./log-softmax.js";
 import { stopGradient } from "../transforms/control.js";
 import * as np from "../np/index.js";
 
@@ -93,15 +94,6 @@ function readAxis(axis: number | { axis?: number } | undefined): number {
   return typeof axis === "number" ? axis : axis.axis ?? -1;
 }
 
-/** log Σ exp(x) along `axis`, kept as a length-1 axis; the shift by the max is held constant. */
-function logsumexpKeep(t: Tensor, axis: number): Tensor {
-  // Subtracting the maximum cannot change the value, so it needs no gradient of its own; a
-  // -Infinity maximum (an all -Infinity slice) is replaced by 0 to avoid -inf - -inf = NaN.
-  const m0 = stopGradient(np.max(t, { axis, keepdims: true }));
-  const m = np.where(np.isfinite(m0), m0, 0);
-  return np.add(np.log(np.sum(np.exp(np.subtract(t, m)), { axis, keepdims: true })), m);
-}
-
 /** exp(x) / Σ exp(x) along `axis` (default -1), shifted by the maximum so it cannot overflow. */
 export function softmax(x: ArrayLike, axis?: number | { axis?: number }): Tensor {
   const t = asFloat(toTensor(x));
@@ -111,10 +103,9 @@ export function softmax(x: ArrayLike, axis?: number | { axis?: number }): Tensor
   return np.divide(e, np.sum(e, { axis: ax, keepdims: true }));
 }
 
-/** x - log Σ exp(x) along `axis` (default -1). */
+/** x - log Σ exp(x) along `axis` (default -1), as one primitive (see log-softmax.ts). */
 export function logSoftmax(x: ArrayLike, axis?: number | { axis?: number }): Tensor {
-  const t = asFloat(toTensor(x));
-  return np.subtract(t, logsumexpKeep(t, readAxis(axis)));
+  return logSoftmaxOp(asFloat(toTensor(x)), readAxis(axis));
 }
 
 /** Integer and bool inputs are promoted to float64, as NumPy's exp would. */

@@ -128,9 +128,8 @@ const conv2dPrim = definePrimitive<ConvParams>({
   vjp: (g, _ans, args, p, i) => {
     if (i === 0) return unbroadcast(conv2dInputGrad(g, args[1], { ...convOnly(p), inHW: hw(args[0]) }), args[0]);
     if (i === 1) return unbroadcast(conv2dWeightGrad(args[0], g, { ...convOnly(p), kHW: hw(args[1]) }), args[1]);
-    // Summing the contiguous spatial axis first keeps both reductions on fast paths.
-    const [N, O, OH, OW] = g.shape;
-    return unbroadcast(sum(sum(reshape(g, [N, O, OH * OW]), { axis: 2 }), { axis: 0 }), args[2]);
+    // One reduction over N and the spatial axes: a single pass on the float32 fast path.
+    return unbroadcast(sum(g, { axis: [0, 2, 3] }), args[2]);
   },
   jvpJoint: (ts, ans, args, p) => {
     const parts: Tensor[] = [];

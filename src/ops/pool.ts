@@ -52,13 +52,26 @@ function maxPoolImpl(x: Tensor, p: PoolParams, idx: Int32Array | null): Tensor {
   return fromBuffer(out, shape, x.dtype);
 }
 
+// A primitive of its own (int32, so a constant under every transform) rather than a read of
+// the input's data: jit records it and replays it. Given the pooling's output as a second
+// argument, it returns the positions the forward kernel found for it when it has them.
+const positionsPrim = definePrimitive<PoolParams>({
+  name: "max_pool2d_positions",
+  impl: (args, p) => {
+    const known = args.length > 1 ? positionsOf.get(args[1] as Tensor) : undefined;
+    if (known !== undefined) return known;
+    const x = toTensor(args[0]);
+    const shape = outShape(x, p);
+    const idx = new Int32Array(size4(shape));
+    maxPoolImpl(x, p, idx);
+    return fromBuffer(idx, shape, "int32");
+  },
+  nondiff: true,
+});
+
 /** The flat in-plane position of each window's maximum (a constant under every transform). */
-export function maxPoolPositions(x: Arg, p: PoolParams): Tensor {
-  const xc = toTensor(x).concrete();
-  const shape = outShape(xc, p);
-  const idx = new Int32Array(size4(shape));
-  maxPoolImpl(xc, p, idx);
-  return fromBuffer(idx, shape, "int32");
+export function maxPoolPositions(x: Arg, p: PoolParams, pooled?: Tensor): Tensor {
+  return pooled === undefined ? bind1(positionsPrim, x, p) : bind2(positionsPrim, x, pooled, p);
 }
 
 /**
@@ -76,7 +89,7 @@ function maxPoolForward(x: Tensor, p: PoolParams): Tensor {
 
 /** Positions for an output: cached when `ans` is the forward kernel's own result, else recomputed. */
 function positionsFor(ans: Tensor, x: Arg, p: PoolParams): Tensor {
-  return positionsOf.get(ans) ?? maxPoolPositions(x, p);
+  return positionsOf.get(ans) ?? maxPoolPositions(x, p, ans);
 }
 
 const maxPoolPrim = definePrimitive<PoolParams>({
@@ -89,7 +102,7 @@ const maxPoolPrim = definePrimitive<PoolParams>({
     const x = args[0];
     // Eager values only: a tracer's value is not final, and the record is a kernel shortcut.
     if (dx.trace === null && g.trace === null && typeof x !== "number" && x.trace === null && windowsDisjoint(p))
-      recordScatterOrigin(dx, { gy: g, positions, pooled: ans, input: new WeakRef(x) });
+      recordScatterOrigin(dx, { gy: g, positions, pooled: ans, input: x });
     return unbroadcast(dx, x);
   },
   jvp: (t, ans, args, p) => fitTangent(maxPoolGather(t, positionsFor(ans, args[0], p), p), ans),

@@ -11,6 +11,7 @@ import { broadcastTo, reshape } from "./shape.js";
 import { astype } from "./cast.js";
 import { reduceInto } from "./reduce-plan.js";
 import { add } from "./arith.js";
+import { outerInnerSplit, sumOuterInner } from "./reduce-sum-f32.js";
 
 export type Axis = number | readonly number[] | null;
 export interface ReduceParams {
@@ -155,6 +156,13 @@ const sumPrim = definePrimitive<ReduceParams>({
     if (x.ndim === 0) return scalarTensor(x.scalar, sumDtype(x.dtype));
     if (!p.keepdims && x.isContiguous && p.axes.length === x.ndim)
       return scalarTensor(pairwiseSum(x.buffer(), x.offset, x.size), sumDtype(x.dtype));
+    const split = outerInnerSplit(x, p.axes);
+    if (split !== null) {
+      const shape = reducedShape(x.shape, p);
+      const dst = new Float32Array(split[1]);
+      sumOuterInner(x.buffer() as Float32Array, x.offset, split[0], split[1], split[2], dst);
+      return fromBuffer(dst, shape, "float32");
+    }
     return reduceStrided(x, p, sumDtype(x.dtype), sumRun, true, true);
   },
   vjp: (g, _ans, args, p) => spreadReduced(g, shapeOf(args[0]), p),
