@@ -6,7 +6,7 @@
 // output), i.e. what `jit` hands this compiler for value_and_grad of
 // sum(tanh(x) * exp(-x*x) + log1p(x*x)).
 import { compileFusedWasm } from "../src/kernels/fused/wasm.js";
-import type { FusedKernel, FusedOpName, FusedProgram } from "../src/kernels/fused/program.js";
+import type { FusedKernel, FusedProgram } from "../src/kernels/fused/program.js";
 import { w2Program } from "../test/kernels/fused-w2.js";
 
 const args = process.argv.slice(2);
@@ -40,12 +40,12 @@ function kernel(p: FusedProgram): FusedKernel {
 }
 
 const rows: [string, string, string][] = [];
-const mathOps: FusedOpName[] = ["exp", "expm1", "log", "log1p", "tanh"];
+const mathOps = ["exp", "expm1", "log", "log1p", "tanh", "sin", "cos"] as const;
 for (const op of mathOps) {
   const k = kernel({ dtype: "float32", inputs: ["array"], ops: [{ op, args: [0] }], outputs: [1], sums: [] });
   // log and log1p on |x| + 0.5 so that they are timed on their domain, like the others.
   const xin = op === "log" || op === "log1p" ? x.map((v) => Math.abs(v) + 0.5) : x;
-  const f = Math[op] as (v: number) => number;
+  const f: (v: number) => number = Math[op];
   const wasmMs = median(() => k(n, 0, [xin], [out]));
   const jsMs = median(() => {
     for (let i = 0; i < n; i++) out[i] = f(xin[i]);

@@ -10,6 +10,7 @@ import { OutKind, binaryDtypes, binaryKernel, fusedUnaryVjp, outDtype, sameShape
 import { fromBuffer, scalarTensor } from "../tensor/tensor.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
+import { unaryWasmF32 } from "./unary-wasm.js";
 
 export interface UnarySpec {
   /** Output dtype: "float" for transcendental functions (ints go to float64), "same", or "bool". */
@@ -29,7 +30,9 @@ export interface UnarySpec {
 
 /** An elementwise unary primitive and its user-facing function. */
 export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) => Tensor {
-  const impl1 = (x: Arg): Tensor => unaryKernel(x, outDtype(spec.out, dtypeOf(x)), fn);
+  const impl1 = (x: Arg): Tensor =>
+    (typeof x !== "number" && x.kind === 1 && x.size >= 4096 ? unaryWasmF32(name, x) : null) ??
+    unaryKernel(x, outDtype(spec.out, dtypeOf(x)), fn);
   const vjp = spec.vjp;
   const jvp = spec.jvp ?? vjp;
   const fused = spec.fusedVjp;

@@ -5,7 +5,7 @@
 // math in wasm-math.ts reads like formulas instead of stack-machine listings.
 
 /** Value types. */
-export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
+export const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 
 /** Appends unsigned LEB128. */
 export function uleb(out: number[], v: number): void {
@@ -17,24 +17,42 @@ export function uleb(out: number[], v: number): void {
   } while (v !== 0);
 }
 
-/** Appends signed LEB128 (32-bit range). */
-export function sleb(out: number[], v: number): void {
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
 /** The body of one function under construction: its bytes and its locals past the params. */
 export class Body {
   readonly code: number[] = [];
   readonly locals: number[] = [];
+  /** Code run once on entry: it loads the v128 constants into locals (see `vconst`). */
+  private readonly prologue: number[] = [];
+  private readonly consts = new Map<string, number>();
+  /** Names of the imported (f64) -> f64 functions the body calls; function index = position. */
+  readonly imports: string[] = [];
   constructor(readonly nParams: number) {}
+
+  /** The function index of import `name` (module "math"), registering it on first use. */
+  importIndex(name: string): number {
+    let i = this.imports.indexOf(name);
+    if (i < 0) i = this.imports.push(name) - 1;
+    return i;
+  }
+
+  /**
+   * A v128 constant, read from a local set once on entry. V8 builds an arbitrary v128.const
+   * from two 64-bit immediates (four instructions) at every use; a local costs at most one
+   * load from the stack, so hoisting the constants out of the loop is a clear win.
+   */
+  vconst(bytes: Uint8Array): Expr {
+    const key = bytes.join(",");
+    let l = this.consts.get(key);
+    if (l === undefined) {
+      l = this.local(V128);
+      this.consts.set(key, l);
+      this.prologue.push(0xfd);
+      uleb(this.prologue, 0x0c);
+      this.prologue.push(...bytes, 0x21);
+      uleb(this.prologue, l);
+    }
+    return get(l);
+  }
 
   /** A fresh local of type `t`; returns its index. */
   local(t: number): number {
@@ -95,7 +113,10 @@ export class Body {
       uleb(out, count);
       out.push(t);
     }
-    out.push(...this.code, 0x0b);
+    // Loops, not push(...spread): a big program's body would overflow the argument stack.
+    for (const x of this.prologue) out.push(x);
+    for (const x of this.code) out.push(x);
+    out.push(0x0b);
     const sized: number[] = [];
     uleb(sized, out.length);
     return sized.concat(out);
@@ -113,10 +134,7 @@ export function get(l: number): Expr {
 }
 
 function v128const(bytes: Uint8Array): Expr {
-  return (b) => {
-    b.simd(0x0c);
-    b.raw(...bytes);
-  };
+  return (b) => b.vconst(bytes)(b);
 }
 
 /** A v128 constant with the given int32 lanes (two int64 lanes: low word, high word). */
@@ -153,28 +171,34 @@ export function simdOp(op: number, ...args: Expr[]): Expr {
 /** SIMD sub-opcodes used by the compiler (the 0xFD-prefixed space of the SIMD proposal). */
 export const S = {
   load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, shuffle: 0x0d,
+  i32x4Splat: 0x11, i64x2Splat: 0x12, f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20,
   f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
-  f64x2Eq: 0x47, f64x2Ne: 0x48, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Le: 0x4b, f64x2Ge: 0x4c,
+  f64x2Eq: 0x47, f64x2Ne: 0x48, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Le: 0x4b,
   not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, anyTrue: 0x53,
   f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
-  f32x4Nearest: 0x6a, f64x2Nearest: 0x94,
-  i32x4LtS: 0x39, i32x4GtS: 0x3b, i32x4Eq: 0x37,
-  i32x4Splat: 0x11, i64x2Splat: 0x12, i32x4MinS: 0xb6, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1,
-  i64x2Shl: 0xcb, i64x2Add: 0xce, i64x2Sub: 0xd1, i64x2LtS: 0xd8,
-  i64x2ExtendLowI32x4S: 0xc7,
+  i32x4LtS: 0x39, i32x4GtS: 0x3b,
+  i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4MinS: 0xb6,
+  i64x2Shl: 0xcb, i64x2Add: 0xce, i64x2Eq: 0xd6, i64x2LtS: 0xd8,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6,
-  f32x4Div: 0xe7, f32x4Min: 0xe8, f32x4Max: 0xe9,
+  f32x4Div: 0xe7, f32x4Pmin: 0xea, f32x4Pmax: 0xeb,
   f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sqrt: 0xef, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2,
-  f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5,
-  i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4S: 0xfa, i32x4TruncSatF64x2SZero: 0xfc,
-  f64x2ConvertLowI32x4S: 0xfe,
-  f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21, f64x2ReplaceLane: 0x22,
+  f64x2Div: 0xf3, f32x4ConvertI32x4S: 0xfa,
 } as const;
 
 /** A memory argument: log2 of the alignment hint (4 for a v128), constant byte offset. */
 export function memarg(b: Body, offset: number, alignLog2 = 4): void {
   b.code.push(alignLog2);
   uleb(b.code, offset);
+}
+
+/** The low 8 bytes of `lo`, then the low 8 bytes of `hi`. */
+export function lowHalves(lo: Expr, hi: Expr): Expr {
+  return (b) => {
+    lo(b);
+    hi(b);
+    b.simd(S.shuffle);
+    b.raw(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  };
 }
 
 /** i8x16.shuffle of one vector with itself, swapping its 8-byte halves. */
@@ -270,7 +294,7 @@ export function buildModule(imports: ImportFunc[], funcs: FuncSpec[]): Uint8Arra
 
   const code: number[] = [];
   uleb(code, funcs.length);
-  for (const f of funcs) code.push(...f.body.encode());
+  for (const f of funcs) for (const x of f.body.encode()) code.push(x);
   section(out, 10, code);
   return new Uint8Array(out);
 }

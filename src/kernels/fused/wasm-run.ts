@@ -5,7 +5,8 @@
 // working set stay in cache, and the memory stays the same size whatever n is.
 //
 // Memory map (bytes from 0): per sum, two float64x2 accumulators (32 bytes); per scalar input,
-// 8 bytes (read with a splat load); then the slots, 16-byte aligned. Row inputs (in[i % m]) get
+// 8 bytes (read with a splat load); then the slots, 16-byte aligned: inputs, outputs, and the
+// scratch slots through which the module's loops pass values to each other (wasm.ts). Row inputs (in[i % m]) get
 // a slot holding the row repeated: when m <= cap, chunks are a whole number of rows long so the
 // repeated row is written once per call; longer rows are copied in at most two pieces per chunk.
 // Column inputs (in[floor(i / m)]) are filled per chunk, one `fill` per row.
@@ -27,15 +28,17 @@ export interface Layout {
   scalarAt: number[];
   /** Byte offset of each non-scalar input's slot, then each output's (index inputs.length + o). */
   slotAt: number[];
+  /** Byte offset of each scratch slot (values passed between the loops of one chunk). */
+  scratchAt: number[];
   /** Elements per slot (a multiple of 4). */
   cap: number;
   /** Bytes of Wasm memory the kernel uses. */
   bytes: number;
 }
 
-export function planLayout(p: FusedProgram): Layout | null {
+export function planLayout(p: FusedProgram, nScratch: number): Layout | null {
   const E = p.dtype === "float32" ? 4 : 8;
-  const nSlots = p.inputs.filter((k) => k !== "scalar").length + p.outputs.length;
+  const nSlots = p.inputs.filter((k) => k !== "scalar").length + p.outputs.length + nScratch;
   const cap = Math.min(MAX_CHUNK, Math.floor(SLOT_BUDGET / Math.max(1, nSlots) / E) & ~3);
   if (cap < MIN_CHUNK) return null;
   const sumAt = p.sums.map((_, s) => 32 * s);
@@ -46,7 +49,8 @@ export function planLayout(p: FusedProgram): Layout | null {
   const slotBytes = cap * E;
   p.inputs.forEach((k) => slotAt.push(k === "scalar" ? -1 : (at += slotBytes) - slotBytes));
   p.outputs.forEach(() => slotAt.push((at += slotBytes) - slotBytes));
-  return { sumAt, scalarAt, slotAt, cap, bytes: at };
+  const scratchAt = Array.from({ length: nScratch }, () => (at += slotBytes) - slotBytes);
+  return { sumAt, scalarAt, slotAt, scratchAt, cap, bytes: at };
 }
 
 /** The FusedKernel around a compiled module's `run(len)`. */
