@@ -10,3 +10,16 @@ export function rand(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
   }
   return np.array(data).reshape(shape);
 }
+
+/** A deterministic xorshift32 stream: uniform in [0, 1), or in [-1, 1) with `signed`. */
+export function xorshift(seed: number, signed = false): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return signed ? s / 2 ** 31 - 1 : s / 2 ** 32;
+  };
+}

@@ -11,21 +11,11 @@ import type { FusedInputKind, FusedOpName, FusedProgram } from "../../src/kernel
 import { setWasmEnabled, wasmAvailable } from "../../src/kernels/wasm/loader.js";
 import { wasmMemoryBytes } from "../../src/kernels/wasm/arena.js";
 import { w2Program } from "./fused-w2.js";
+import { xorshift } from "../helpers/data.js";
 
 const skip = wasmAvailable() ? false : "no WebAssembly SIMD here (or CHAINRULE_WASM=0)";
 
-// Deterministic generator (xorshift32), uniform in [0, 1).
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = (seed: number): (() => number) => xorshift(seed);
 
 const bits = new Int32Array(1);
 const f32v = new Float32Array(bits.buffer);

@@ -12,23 +12,13 @@ import { wasmMemory } from "../../src/kernels/wasm/arena.js";
 import { decodeBase64 } from "../../src/kernels/wasm/base64.js";
 import type { MatView } from "../../src/kernels/gemm.js";
 import { at, naive } from "../helpers/gemm.js";
+import { xorshift } from "../helpers/data.js";
 
 /** Set in the child run of this file under --experimental-wasm-relaxed-simd (Node 20 lacks it by default). */
 const fmaChild = process.env.CHAINRULE_GEMM_FMA_CHILD === "1";
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
-// Deterministic generator (xorshift32), values in [-1, 1).
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
+const rng = (seed: number): (() => number) => xorshift(seed, true);
 
 type Layout = "row" | "col" | "strided" | "reversed" | "sparse";
 

@@ -16,21 +16,12 @@ import { wasmAvailable, wasmRelaxedSimdSupported } from "../../src/kernels/wasm/
 import type { MatView } from "../../src/kernels/gemm.js";
 import { np, ChainruleError, ArgumentError } from "../../src/index.js";
 import { at, naive } from "../helpers/gemm.js";
+import { xorshift } from "../helpers/data.js";
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 type Layout = "row" | "col" | "strided" | "reversed";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
+const rng = (seed: number): (() => number) => xorshift(seed, true);
 
 /** A batch x rows x cols operand in the given layout (broadcast: batch stride 0). */
 function makeView(T: Ctor, batch: number, rows: number, cols: number, layout: Layout, rand: () => number, broadcast = false): MatView {
