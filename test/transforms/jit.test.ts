@@ -150,12 +150,15 @@ test("jit: outputs are never overwritten by later calls (buffer reuse is interna
     return [np.sin(e), np.add(e, 1).reshape([-1]), np.matmul(np.cos(e), np.cos(e).T)];
   });
   const x1 = rand([3, 4], 21), x2 = rand([3, 4], 22);
-  const first = f(x1);
+  f(x1); // the tracing call: its outputs are eager values
+  const first = f(x1); // a replay's
   const copy = first.map((t) => np.array(t.toTypedArray().slice()).reshape(t.shape));
+  const second = f(x2);
   f(x2);
-  f(x2);
-  const again = f(x1);
+  // Checked before x1 runs again (which would write the same values back).
   first.forEach((t, i) => same(copy[i].astype(t.dtype), t));
+  assert.notEqual(second[0].toTypedArray()[0], first[0].toTypedArray()[0]);
+  const again = f(x1);
   first.forEach((t, i) => same(t, again[i]));
 });
 
@@ -219,4 +222,61 @@ test("jit: bad arguments are refused clearly", () => {
   assert.throws(() => jit(42 as never), /jit: expected a function/);
   assert.throws(() => jit((x: Tensor) => x, { cacheSize: 0 }), /cacheSize/);
   assert.throws(() => jit((x: Tensor) => x)("nope" as never), /pytree/);
+});
+
+/**
+ * Random straight-line programs over a few inputs of broadcast-compatible shapes: elementwise
+ * ops (fused), full sums (fused accumulators), axis sums, transposes and matmuls in between (not
+ * fused, and sealing groups), a sum used again by elementwise ops of the same shape (which must
+ * start a new group). jit must equal eager on every output.
+ */
+test("jit: random programs mixing fused and unfused primitives equal eager", () => {
+  let s = 12345;
+  const rnd = (k: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % k;
+  };
+  const unary = [np.sin, np.tanh, np.exp, (t: Tensor) => np.log1p(np.square(t)), np.negative, np.abs, np.square];
+  const binary = [np.add, np.subtract, np.multiply, np.maximum, np.minimum, (a: Tensor, b: Tensor) => np.divide(a, np.add(np.square(b), 1))];
+  for (let trial = 0; trial < 60; trial++) {
+    const dt = trial % 2 === 0 ? "float64" : "float32";
+    const shapes = [[6, 5], [5], [6, 1], [], [6, 5]];
+    const w = rand([5, 5], 999, dt);
+    const program = (...ins: Tensor[]): Tensor[] => {
+      const vals: Tensor[] = [...ins];
+      const pick = (): Tensor => vals[rnd(vals.length)];
+      const outs: Tensor[] = [];
+      for (let step = 0; step < 12; step++) {
+        const r = rnd(10);
+        let v: Tensor;
+        if (r < 4) v = unary[rnd(unary.length)](pick());
+        else if (r < 7) v = binary[rnd(binary.length)](pick(), pick());
+        else if (r === 7) v = np.sum(pick());
+        else if (r === 8) {
+          const a = pick();
+          v = a.ndim === 2 ? np.sum(a, { axis: rnd(2), keepdims: true }) : np.multiply(a, 0.5);
+        } else {
+          const a = pick();
+          // A product with a captured constant, through a transposed view: (6, 5) again.
+          v = a.ndim === 2 && a.shape[0] === 6 && a.shape[1] === 5 ? np.transpose(np.matmul(np.transpose(w), np.transpose(a))) : np.multiply(a, 2);
+        }
+        vals.push(v);
+        if (rnd(3) === 0) outs.push(v);
+      }
+      outs.push(vals[vals.length - 1]);
+      return outs;
+    };
+    const args = shapes.map((sh, i) => rand(sh, 100 + trial * 7 + i, dt));
+    const seed = s;
+    const want = program(...args);
+    s = seed; // the same random program again, traced
+    const jf = jit(program);
+    const got1 = jf(...args);
+    s = seed;
+    const got2 = jf(...args); // replay (the program is not re-run, so s is not consumed)
+    // Sums fused into loops accumulate differently from eager pairwise sums.
+    const tol = dt === "float32" ? 2e-5 : 1e-12;
+    same(want, got1, tol, `trial ${trial} trace`);
+    same(want, got2, tol, `trial ${trial} replay`);
+  }
 });
