@@ -61,10 +61,11 @@ export class GraphTrace extends Trace {
     }
     const ans = prim.impl(vals, params);
     const aliases: number[] = [];
+    // Storage is compared by ArrayBuffer: a view may wrap a subarray of its base's data.
     if (ans.data !== null)
       for (let i = 0; i < n; i++) {
         const v = vals[i];
-        if (typeof v !== "number" && v.data === ans.data) aliases.push(i);
+        if (typeof v !== "number" && v.data !== null && v.data.buffer === ans.data.buffer) aliases.push(i);
       }
     const id = this.values.length;
     this.values.push({ shape: ans.shape, dtype: ans.dtype, weak: ans.weak });
