@@ -6,6 +6,7 @@ import type { TypedArray } from "../tensor/dtype.js";
 import { gemmBest } from "./wasm/gemm.js";
 import { type ConvGeom, type View4, col2im, im2col } from "./im2col.js";
 import { MAX_ELEMENTS, recallColumns, rememberColumns, spareColumns } from "./col-cache.js";
+import { convInputGradDirect } from "./conv-direct.js";
 
 /**
  * Elements of unfolded columns per chunk of batch items: bounds the scratch memory (32 MB of
@@ -124,9 +125,11 @@ const SMALL_PLANE = 256;
  * gradient `gy` (contiguous N x O x OH x OW) and weight `w` (contiguous): per group and chunk,
  * dcol = W_gᵀ · gy_g (W_g read transposed through its strides) as one batched GEMM reading gy's
  * planes in place, or for small planes one product over gy's group gathered into a matrix;
- * then col2im.
+ * then col2im. With Wasm on (and no worker pool) ./conv-direct.ts does it instead, building the
+ * gathered operand in the Wasm memory and running col2im on the product where it lies.
  */
 export function convInputGrad(gy: TypedArray, w: TypedArray, geo: ConvGeom, dx: TypedArray): void {
+  if (convInputGradDirect(gy, w, geo, dx)) return;
   const { N, O, G, OH, OW } = geo;
   const Og = O / G, K = (geo.C / G) * geo.KH * geo.KW, P = OH * OW;
   if (P === 0 || N === 0 || K === 0 || Og === 0) return;

@@ -93,21 +93,23 @@ export function im2col(x: View4, geo: ConvGeom, g: number, n0: number, nc: numbe
 }
 
 /**
- * The adjoint of `im2col`: adds each entry of `col` (same layout) into the contiguous NCHW
- * array `dx` at the input element it was read from; padding taps are dropped.
+ * The adjoint of `im2col`: adds each entry of `col` (same layout, except that rows may be
+ * `pitch` >= nc*OH*OW apart, as in a product read in place from the Wasm memory, whose rows are
+ * padded to the GEMM tile) into the contiguous NCHW array `dx` at the input element it was read
+ * from; padding taps are dropped.
  */
-export function col2im(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+export function col2im(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray, pitch = nc * geo.OH * geo.OW): void {
   if (threeByThree(geo, 1)) {
-    col2im3x3(col, geo, g, n0, nc, dx);
+    col2im3x3(col, geo, g, n0, nc, dx, pitch);
     return;
   }
   if (rowsOfThree(geo, 1)) {
-    col2imW3(col, geo, g, n0, nc, dx);
+    col2imW3(col, geo, g, n0, nc, dx, pitch);
     return;
   }
   const { C, H, W, KH, KW, OH, OW, strideH, strideW, padTop, padLeft, dilH, dilW } = geo;
   const Cg = C / geo.G;
-  const P = OH * OW, L = nc * P;
+  const P = OH * OW, L = pitch;
   for (let c = 0; c < Cg; c++) {
     const cin = g * Cg + c;
     for (let i = 0; i < KH; i++) {
@@ -185,10 +187,10 @@ function im2colW3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, co
  * one sum and one update, instead of three read-modify-writes. Column w gets tap 0 of output
  * column w, tap 1 of w - 1 and tap 2 of w - 2, where those exist.
  */
-function col2imW3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+function col2imW3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray, pitch: number): void {
   const { C, H, W, KH, OH, OW, strideH, padTop, dilH } = geo;
   const Cg = C / geo.G;
-  const P = OH * OW, L = nc * P;
+  const P = OH * OW, L = pitch;
   for (let c = 0; c < Cg; c++) {
     const cin = g * Cg + c;
     for (let i = 0; i < KH; i++) {
@@ -270,10 +272,10 @@ function im2col3x3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, c
  * entries summed and added with one read-modify-write instead of three passes of three; the
  * two rows at each edge go kernel row by kernel row.
  */
-function col2im3x3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray): void {
+function col2im3x3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray, pitch: number): void {
   const { C, H, W, OH, OW } = geo;
   const Cg = C / geo.G;
-  const P = OH * OW, L = nc * P, L3 = 3 * L;
+  const P = OH * OW, L = pitch, L3 = 3 * L;
   for (let c = 0; c < Cg; c++) {
     const rc = c * 9 * L;
     for (let n = 0; n < nc; n++) {

@@ -1,5 +1,6 @@
 // im2col and col2im against their definitions, written out tap by tap, for the geometries that
-// take the fast paths (3x3 valid, rows of three) and for ones next to them that must not.
+// take the fast paths (3x3 valid, rows of three) and for ones next to them that must not; col2im
+// also with its rows further apart than their length (as read from the Wasm GEMM's padded C).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type ConvGeom, type View4, col2im, im2col } from "../../src/kernels/im2col.js";
@@ -71,6 +72,17 @@ for (const [name, geo] of cases) {
           if (h >= 0 && h < H && w >= 0 && w < W) ref[((n * C + c) * H + h) * W + w] += src[q];
         });
         assert.deepEqual(Array.from(dx), Array.from(ref));
+
+        // The same columns with their rows `pitch` apart (a product read in place from the Wasm
+        // memory, rows padded to the GEMM tile; NaN in the gaps, which must never be read).
+        const L = nc * P;
+        for (const pitch of [L + 1, L + 7]) {
+          const padded = new Float64Array(K * pitch).fill(NaN);
+          for (let r = 0; r < K; r++) padded.set(src.subarray(r * L, (r + 1) * L), r * pitch);
+          const dp = new Float64Array(N * C * H * W).fill(0.5);
+          col2im(padded, geo, g, n0, nc, dp, pitch);
+          assert.deepEqual(Array.from(dp), Array.from(ref), `pitch ${pitch}`);
+        }
       }
   });
 }

@@ -37,3 +37,15 @@ export function floatKind(a: MatView, b: MatView, c: MatView): WasmFloat | null 
 export const roundUp = (x: number, r: number): number => Math.ceil(x / r) * r;
 /** Element offsets are kept 64-byte aligned (16 float32 or 8 float64 elements). */
 export const align = (x: number, E: number): number => roundUp(x, 64 / E);
+
+/**
+ * Whether computing Cᵀ = Bᵀ · Aᵀ wastes fewer multiply-adds on the MR x NR tile's padding than
+ * C = A · B does: a 9-wide product pads to 16 columns but to 12 rows, an n = 1 product to 8
+ * columns but to 4 rows. The results are bitwise the same either way (each element sums the same
+ * products, commuted, in the same k order and blocks), so this is purely a speed choice; the 10 %
+ * margin keeps near-ties in the caller's layout, whose result copy is the cheaper one.
+ */
+export function swapPays(t: WasmFloat, m: number, n: number): boolean {
+  const nr = NR[t];
+  return roundUp(n, MR) * roundUp(m, nr) < 0.9 * roundUp(m, MR) * roundUp(n, nr);
+}

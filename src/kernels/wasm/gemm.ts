@@ -9,7 +9,7 @@ import { heapF32, heapF64, reserve } from "./arena.js";
 import { spanOf, stage, type Span } from "./stage.js";
 import { gemmThreadHook } from "../threads/hook.js";
 import { gemmRankOne, rankOneShape } from "./rank-one.js";
-import { BLOCKS, MR, NR, WORKING_SET_BYTES, align, floatKind, roundUp } from "./blocking.js";
+import { BLOCKS, MR, NR, WORKING_SET_BYTES, align, floatKind, roundUp, swapPays } from "./blocking.js";
 
 /**
  * Below about this many multiply-adds the fixed cost of a Wasm call (about 0.3 µs: copies,
@@ -27,8 +27,16 @@ export function gemmWasm(batch: number, m: number, n: number, k: number, a: MatV
   if (batch === 0 || m === 0 || n === 0) return;
   const t = k > 0 ? floatKind(a, b, c) : null;
   const run = t === null ? null : gemmDriver(t);
-  if (run === null || t === null || !runBlocked(run, t, batch, m, n, k, a, b, c)) gemmJs(batch, m, n, k, a, b, c);
+  if (run === null || t === null) gemmJs(batch, m, n, k, a, b, c);
+  // A skinny product (n = 9 of a 3x3 weight gradient, n = 10 logits, a matrix-vector product)
+  // runs as Cᵀ = Bᵀ · Aᵀ when that pads the tile less: the views' strides swap, nothing is copied.
+  else if (swapPays(t, m, n)) {
+    if (!runBlocked(run, t, batch, n, m, k, transposed(b), transposed(a), transposed(c))) gemmJs(batch, m, n, k, a, b, c);
+  } else if (!runBlocked(run, t, batch, m, n, k, a, b, c)) gemmJs(batch, m, n, k, a, b, c);
 }
+
+/** The same matrices read transposed (rows and columns exchanged, batches kept). */
+const transposed = (v: MatView): MatView => ({ data: v.data, offset: v.offset, batchStride: v.batchStride, rowStride: v.colStride, colStride: v.rowStride });
 
 /**
  * Whether `gemmWasm` is worth calling instead of the JS `gemm` for this problem: Wasm SIMD is
