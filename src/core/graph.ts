@@ -75,3 +75,9 @@ export class GraphTrace extends Trace {
     return t;
   }
 }
+
+/** True when x is traced by jit at some level: its data cannot be read (see Tensor.concrete). */
+export function underJit(x: Tensor): boolean {
+  for (let t: Tensor = x; t.tr !== null; t = t.tr.primal) if (t.tr.trace.opaque === true) return true;
+  return false;
+}

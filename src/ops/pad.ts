@@ -14,6 +14,9 @@ import { concatenate, sliceAxis } from "./join.js";
 import { gatherAxis } from "./take-axis.js";
 import { sort } from "./sort.js";
 import { where } from "./where.js";
+import { equal, isnan } from "./compare.js";
+import { floor, rint } from "./elementwise-rounding.js";
+import { any } from "./reduce-logical.js";
 import { isOptions } from "./construct-opts.js";
 import { PairSpec, padWidths, pairsPerAxis } from "./pad-width.js";
 import { copyIntoBox, fillBox } from "../kernels/lanes.js";
@@ -205,13 +208,7 @@ function alongAxis(values: Float64Array, axis: number, ndim: number, dtype: DTyp
 /** Rounds half to even and casts back: NumPy's rounding of integer ramps and statistics. */
 function roundTo(t: Tensor, dtype: DType): Tensor {
   if (isFloat(dtype)) return t;
-  const v = t.concrete().contiguousData(true);
-  for (let i = 0; i < v.length; i++) {
-    const f = Math.floor(v[i]);
-    const diff = v[i] - f;
-    v[i] = diff > 0.5 || (diff === 0.5 && f % 2 !== 0) ? f + 1 : f;
-  }
-  return astype(fromBuffer(v, t.shape.slice(), t.dtype), dtype);
+  return astype(rint(t), dtype);
 }
 
 /**
@@ -228,10 +225,14 @@ function linearRamp(x: Tensor, axis: number, before: number, after: number, ends
     const steps = new Float64Array(width);
     for (let i = 0; i < width; i++) steps[i] = outward ? width - 1 - i : i;
     const delta = subtract(edge, end);
-    const zeroStep = delta.concrete().contiguousData(false).some((v) => v / width === 0);
-    const ramp = zeroStep
-      ? add(multiply(divide(alongAxis(steps, axis, x.ndim, calc), width), delta), end)
-      : add(multiply(alongAxis(steps, axis, x.ndim, calc), divide(delta, width)), end);
+    // Which of NumPy's two formulas applies depends on the values (a zero step anywhere); both
+    // are built and one selected, so no value is read (jit records the choice as an op).
+    const zeroStep = any(equal(divide(delta, width), 0));
+    const ramp = where(
+      zeroStep,
+      add(multiply(divide(alongAxis(steps, axis, x.ndim, calc), width), delta), end),
+      add(multiply(alongAxis(steps, axis, x.ndim, calc), divide(delta, width)), end),
+    );
     return isFloat(x.dtype) ? astype(ramp, x.dtype) : astype(floorOf(ramp), x.dtype);
   };
   const parts: Tensor[] = [];
@@ -243,9 +244,7 @@ function linearRamp(x: Tensor, axis: number, before: number, after: number, ends
 
 /** Floor of a constant (integer ramps carry no gradient). */
 function floorOf(t: Tensor): Tensor {
-  const v = t.concrete().contiguousData(true);
-  for (let i = 0; i < v.length; i++) v[i] = Math.floor(v[i]);
-  return fromBuffer(v, t.shape.slice(), t.dtype);
+  return floor(t);
 }
 
 type StatMode = "maximum" | "minimum" | "mean" | "median";
@@ -275,11 +274,7 @@ function edgeStat(x: Tensor, axis: number, len: number, fromEnd: boolean, mode: 
 /** NumPy's min and median are NaN for a lane holding a NaN; sorting put any NaN last. */
 function propagateNaN(stat: Tensor, last: Tensor): Tensor {
   if (!isFloat(last.dtype)) return stat;
-  const v = last.concrete().contiguousData(false);
-  const mask = new Uint8Array(v.length);
-  let any = false;
-  for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) mask[i] = 1, (any = true);
-  return any ? where(fromBuffer(mask, last.shape.slice(), "bool"), NaN, stat) : stat;
+  return where(isnan(last), NaN, stat);
 }
 
 function statPad(x: Tensor, axis: number, before: number, after: number, lens: [number | null, number | null], mode: StatMode): Tensor {

@@ -7,7 +7,8 @@ import { definePrimitive } from "../core/primitive.js";
 import { bind, bind1 } from "../core/trace.js";
 import { toArg, toTensor } from "./args.js";
 import { reshape } from "./shape.js";
-import { lanesOf, permuteAlongAxis } from "./take-axis.js";
+import { lanesOf, permuteAlongAxis, permuteByIndex } from "./take-axis.js";
+import { underJit } from "../core/graph.js";
 import { intList, isOptions } from "./construct-opts.js";
 import { readLane } from "../kernels/lanes.js";
 import { argpartitionLane, argsortLane, searchSorted, RADIX_MIN } from "../kernels/sort.js";
@@ -96,6 +97,7 @@ function sortValues(x: Tensor, axis: number): Tensor {
 export function sort(a: ArrayLike, axis?: number | null | SortOptions): Tensor {
   const [x, ax] = readSortArgs(a, axis, "sort");
   if (x.trace === null) return sortValues(x, ax);
+  if (underJit(x)) return permuteByIndex(x, bind1(argsortPrim, x, { axis: ax }), ax);
   const index = bind1(argsortPrim, x, { axis: ax }).concrete();
   return permuteAlongAxis(x, { axis: ax, index: index.contiguousData(false) as Int32Array, inverse: null });
 }
@@ -142,6 +144,7 @@ export function argpartition(a: ArrayLike, kth: number | readonly number[] | Ten
 /** `np.partition(a, kth, axis = -1)`: differentiable; the gradient follows the selecting permutation. */
 export function partition(a: ArrayLike, kth: number | readonly number[] | Tensor, axis?: number | null | PartitionOptions): Tensor {
   const [x, ax, ks] = readPartitionArgs(a, kth, axis, "partition");
+  if (underJit(x)) return permuteByIndex(x, bind1(argpartitionPrim, x, { axis: ax, kth: ks }), ax);
   const index = bind1(argpartitionPrim, x, { axis: ax, kth: ks }).concrete();
   return permuteAlongAxis(x, { axis: ax, index: index.contiguousData(false) as Int32Array, inverse: null });
 }

@@ -1,7 +1,7 @@
 import { Tensor, fromBuffer } from "../tensor/tensor.js";
 import { TypedArray, allocArray } from "../tensor/dtype.js";
 import { definePrimitive } from "../core/primitive.js";
-import { bind1 } from "../core/trace.js";
+import { bind1, bind2 } from "../core/trace.js";
 import { toTensor } from "./args.js";
 import { gatherLanes, gatherMiddle, invertLanes, scatterAddMiddle } from "../kernels/lanes.js";
 
@@ -105,4 +105,49 @@ const permuteAlongAxisPrim = definePrimitive<PermuteParams>({
 /** x with each lane along `axis` permuted by its own index (take_along_axis with permutations). */
 export function permuteAlongAxis(x: Tensor, p: PermuteParams): Tensor {
   return bind1(permuteAlongAxisPrim, x, p);
+}
+
+// The same permutation with the index as an int32 tensor argument instead of a parameter: what
+// sort and partition use under jit, where the index is a recorded value, not data at hand.
+function lanes(shape: readonly number[], axis: number): [outer: number, n: number, inner: number] {
+  let outer = 1;
+  let inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
+  return [outer, shape[axis], inner];
+}
+
+const invertPermutationPrim = definePrimitive<{ axis: number }>({
+  name: "invert_permutation",
+  impl: (args, p) => {
+    const ix = toTensor(args[0]);
+    const [outer, n, inner] = lanes(ix.shape, p.axis);
+    return fromBuffer(invertLanes(ix.contiguousData(false) as Int32Array, outer, n, inner), ix.shape.slice(), "int32");
+  },
+  nondiff: true,
+});
+
+const permuteByIndexPrim = definePrimitive<{ axis: number }>({
+  name: "permute_by_index",
+  impl: (args, p) => {
+    const x = toTensor(args[0]);
+    const ix = toTensor(args[1]);
+    const [src, outer, n, inner] = lanesOf(x, p.axis);
+    const dst = allocArray(x.dtype, x.size);
+    gatherLanes(src, outer, n, inner, ix.contiguousData(false) as Int32Array, dst);
+    return fromBuffer(dst, x.shape.slice(), x.dtype);
+  },
+  // The index is int32 (a constant): only x has a cotangent, the inverse permutation of g.
+  vjp: (g, _ans, args, p) => permuteByIndex(g, invertPermutation(args[1] as Tensor, p.axis), p.axis),
+  jvp: (t, _ans, args, p) => permuteByIndex(t, args[1] as Tensor, p.axis),
+});
+
+/** x with each lane along `axis` permuted by the int32 tensor `index` (x's shape; each lane a permutation). */
+export function permuteByIndex(x: Tensor, index: Tensor, axis: number): Tensor {
+  return bind2(permuteByIndexPrim, x, index, { axis });
+}
+
+/** The inverse of each lane's permutation in an int32 index tensor (a constant under transforms). */
+export function invertPermutation(index: Tensor, axis: number): Tensor {
+  return bind1(invertPermutationPrim, index, { axis });
 }

@@ -2,6 +2,7 @@ import { np } from "../../src/index.js";
 import { gatherAxis, scatterAddAxis } from "../../src/ops/take-axis.js";
 import type { GradCase } from "./types.js";
 import { rand } from "../helpers/data.js";
+import { invertPermutation, permuteByIndex } from "../../src/ops/take-axis.js";
 
 // Inputs are rand()'s distinct values, so sorts and selections have no ties near the point.
 const A = rand([3, 4], 11);
@@ -26,6 +27,8 @@ export const cases: GradCase[] = [
   { prim: "permute_along_axis", label: "sort axis 0 (3-d)", f: (b) => np.sort(b, 0), args: [B] },
   { prim: "permute_along_axis", label: "sort flattened, squared", f: (a) => np.multiply(np.sort(a, null), np.sort(a, null)), args: [A] },
   { prim: "permute_along_axis", label: "partition kth [1, 4]", f: (v) => np.partition(v, [1, 4]), args: [V] },
+  { prim: "permute_by_index", label: "sort by an index tensor (jit's sort), axis 1", f: (a) => permuteByIndex(a, np.argsort(a, 1), 1), args: [A] },
+  { prim: "invert_permutation", label: "undo a sort by its inverse permutation", f: (b) => np.multiply(permuteByIndex(permuteByIndex(b, np.argsort(b, 0), 0), invertPermutation(np.argsort(b, 0), 0), 0), b), args: [B] },
   { prim: "argsort", label: "weights from the order", f: (a) => np.multiply(a, np.astype(np.argsort(a, 0), "float64")), args: [A] },
   { prim: "argpartition", label: "weights from the selection", f: (v) => np.multiply(v, np.astype(np.argpartition(v, 3), "float64")), args: [V] },
   { prim: "searchsorted", label: "bins as weights", f: (v) => np.multiply(v, np.astype(np.searchsorted(np.array([-0.5, 0, 0.5]), v), "float64")), args: [V] },
