@@ -1,4 +1,6 @@
 import type { TypedArray } from "../tensor/dtype.js";
+import { im2col3x3Wasm } from "./wasm-im2col.js";
+import { col2im3x3Wasm } from "./wasm-col2im.js";
 
 /**
  * The geometry of one 2-d convolution (NCHW input, OIHW weight), everything already validated:
@@ -226,6 +228,8 @@ function threeByThree(geo: ConvGeom, s3: number): boolean {
  * each element once and runs a third of the loops, which are short (OW long) in small layers.
  */
 function im2col3x3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, col: TypedArray): void {
+  // float32 goes through Wasm SIMD (./wasm-im2col.ts, the same values); this loop is the fallback.
+  if (col instanceof Float32Array && im2col3x3Wasm(x, geo, g, n0, nc, col)) return;
   const { OH, OW } = geo;
   const Cg = geo.C / geo.G;
   const P = OH * OW, L = nc * P, L2 = 2 * L;
@@ -273,6 +277,8 @@ function im2col3x3(x: View4, geo: ConvGeom, g: number, n0: number, nc: number, c
  * two rows at each edge go kernel row by kernel row.
  */
 function col2im3x3(col: TypedArray, geo: ConvGeom, g: number, n0: number, nc: number, dx: TypedArray, pitch: number): void {
+  // float32 columns in the Wasm memory go through Wasm SIMD (./wasm-col2im.ts, the same values).
+  if (col instanceof Float32Array && dx instanceof Float32Array && col2im3x3Wasm(col, geo, g, n0, nc, dx, pitch)) return;
   const { C, H, W, OH, OW } = geo;
   const Cg = C / geo.G;
   const P = OH * OW, L = pitch, L3 = 3 * L;

@@ -3,6 +3,7 @@
 // no division and no bounds test per element.
 import type { TypedArray } from "../tensor/dtype.js";
 import type { View4 } from "./im2col.js";
+import { maxPool2x2Wasm, scatter2x2Wasm } from "./wasm-pool.js";
 
 /** Pooling geometry (validated by the caller): N*C planes of H x W pooled into OH x OW. */
 export interface PoolGeom {
@@ -150,8 +151,13 @@ function maxPoolDense(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array 
  * chain, where a NaN, once taken, is never replaced.
  */
 function maxPool2x2(x: View4, geo: PoolGeom, out: TypedArray, idx: Int32Array): void {
-  const { N, C, W, OH, OW } = geo;
+  const { N, C, H, W, OH, OW } = geo;
   const X = x.data, s2 = x.s2;
+  // float32 planes laid out one after the other go through Wasm SIMD (./wasm-pool.ts), with
+  // the same results bit for bit; this loop stays the fallback.
+  if (X instanceof Float32Array && out instanceof Float32Array && s2 === W && (C === 1 || x.s1 === H * W) && (N === 1 || x.s0 === C * H * W) &&
+    maxPool2x2Wasm(X, x.offset, N * C, H, W, OH, OW, out, idx))
+    return;
   let q = 0;
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++) {
@@ -209,6 +215,17 @@ export function scatterPlanes(g: TypedArray, HW: number, idx: Int32Array, OHW: n
       if (a >= 0) dx[base + a] += g[q];
     }
   }
+}
+
+/**
+ * `scatterPlanes` for positions recorded by a 2x2, stride-2 max pooling without padding or
+ * dilation (so each lies inside its own window, no two the same) of planes of H x W into
+ * OH x OW: float32 goes through Wasm SIMD when it is on (bitwise the same result).
+ */
+export function scatterPlanes2x2(g: TypedArray, H: number, W: number, idx: Int32Array, OH: number, OW: number, dx: TypedArray): void {
+  const planes = idx.length / Math.max(1, OH * OW);
+  if (g instanceof Float32Array && dx instanceof Float32Array && 2 * OH <= H && 2 * OW <= W && scatter2x2Wasm(g, idx, planes, H, W, OH, OW, dx)) return;
+  scatterPlanes(g, H * W, idx, OH * OW, dx);
 }
 
 /**

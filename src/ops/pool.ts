@@ -10,7 +10,7 @@ import { toTensor } from "./args.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
 import type { View4 } from "../kernels/im2col.js";
 import { recordScatterOrigin } from "./pool-origin.js";
-import { type PoolGeom, avgPool, gatherPlanes, maxPool, scatterPlanes } from "../kernels/pool.js";
+import { type PoolGeom, avgPool, gatherPlanes, maxPool, scatterPlanes, scatterPlanes2x2 } from "../kernels/pool.js";
 
 /** Validated pooling hyper-parameters, with both spatial sizes resolved (ceil mode included). */
 export interface PoolParams {
@@ -108,6 +108,12 @@ const maxPoolPrim = definePrimitive<PoolParams>({
   jvp: (t, ans, args, p) => fitTangent(maxPoolGather(t, positionsFor(ans, args[0], p), p), ans),
 });
 
+/** The CNN default: 2x2 windows at stride 2, no padding, no dilation. */
+function plain2x2(p: PoolParams): boolean {
+  const [kh, kw] = p.kernel, [sh, sw] = p.stride, [ph, pw] = p.padding, [dh, dw] = p.dilation;
+  return kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1;
+}
+
 /** Whether no input element lies in two windows (stride at least the dilated window extent). */
 function windowsDisjoint(p: PoolParams): boolean {
   return p.stride[0] >= (p.kernel[0] - 1) * p.dilation[0] + 1 && p.stride[1] >= (p.kernel[1] - 1) * p.dilation[1] + 1;
@@ -132,7 +138,9 @@ const scatterPrim = definePrimitive<PoolParams>({
     const g = toTensor(args[0]), idx = toTensor(args[1]);
     const shape = inShape(g, p);
     const dx = allocArray(g.dtype, size4(shape));
-    scatterPlanes(flatData(g), shape[2] * shape[3], idx.contiguousData(false) as Int32Array, p.outHW[0] * p.outHW[1], dx);
+    const positions = idx.contiguousData(false) as Int32Array;
+    if (plain2x2(p)) scatterPlanes2x2(flatData(g), shape[2], shape[3], positions, p.outHW[0], p.outHW[1], dx);
+    else scatterPlanes(flatData(g), shape[2] * shape[3], positions, p.outHW[0] * p.outHW[1], dx);
     return fromBuffer(dx, shape, g.dtype);
   },
   vjp: (g, _ans, args, p) => unbroadcast(maxPoolGather(g, args[1], p), args[0]),

@@ -6,6 +6,7 @@
 // values in float64 keeps the error (at most about n·2⁻⁵³ relative) far below float32's own
 // rounding, so no pairwise tree is needed.
 import { Tensor } from "../tensor/tensor.js";
+import { sumRunsWasm } from "../kernels/wasm-sum.js";
 
 /**
  * For contiguous float32 `x` reduced over `axes` (sorted, distinct): [outer, mid, inner] when
@@ -41,7 +42,8 @@ export function sumOuterInner(x: Float32Array, off: number, outer: number, mid: 
       for (let m = 0; m < mid; m++) acc[m] += x[p + m] + x[p1 + m] + (x[p2 + m] + x[p3 + m]);
     }
     for (; o < outer; o++, p += mid) for (let m = 0; m < mid; m++) acc[m] += x[p + m];
-  } else {
+  } else if (!sumRunsWasm(x, off, outer, mid, inner, acc)) {
+    // (Runs of 8 or more go through Wasm SIMD when it is on: ../kernels/wasm-sum.ts, the same sums.)
     for (let o = 0, p = off; o < outer; o++)
       for (let m = 0; m < mid; m++, p += inner) {
         // Eight independent accumulators: the additions pipeline instead of waiting on one sum.
