@@ -127,3 +127,19 @@ export function instantiate(funcs: KernelFunc[]): Record<string, (...args: numbe
     return null;
   }
 }
+
+export type Kernels = Record<string, (...args: number[]) => void>;
+
+/**
+ * A getter for a module's kernels, built on first use: null while Wasm is off or unavailable
+ * (then asked again next time, so switching Wasm back on takes effect), or when compilation
+ * failed (then never retried).
+ */
+export function lazyKernels(funcs: () => KernelFunc[]): () => Kernels | null {
+  let kernels: Kernels | null | undefined;
+  return () => {
+    if (!wasmAvailable()) return null;
+    if (kernels === undefined) kernels = instantiate(funcs());
+    return kernels;
+  };
+}

@@ -17,9 +17,8 @@
 // order gives, which JS does not pin down either (V8 may swap a commutative add's operands);
 // NaN results stay NaN at the same places, and every other value is the same bit for bit.
 import { Body, Expr, I32, S, f64x2c, i32x4v, memarg, simdOp } from "./fused/wasm-emit.js";
-import { imin, imov, instantiate, iset, loopCount, loopWhileLess } from "./wasm-asm.js";
+import { imin, imov, iset, loopCount, loopWhileLess, lazyKernels } from "./wasm-asm.js";
 import { heapF32, reserve } from "./wasm/arena.js";
-import { wasmAvailable } from "./wasm/loader.js";
 import type { ConvGeom } from "./im2col.js";
 
 const LOAD64_ZERO = 0x5d, STORE64_LANE = 0x5b;
@@ -152,14 +151,8 @@ function col2imFunc(): Body {
   return b;
 }
 
-type Kernels = Record<string, (...args: number[]) => void>;
-let kernels: Kernels | null | undefined;
-
-function ready(): Kernels | null {
-  if (!wasmAvailable()) return null;
-  if (kernels === undefined) kernels = instantiate([{ name: "col2im", nParams: 10, body: col2imFunc() }]);
-  return kernels;
-}
+/** The compiled kernels (built on first use), or null while Wasm is off or unavailable. */
+const ready = lazyKernels(() => [{ name: "col2im", nParams: 10, body: col2imFunc() }]);
 
 /** The per-row table of `col2imFunc` for OH output rows of OW, tap rows `pitch` apart. */
 function rowTable(H: number, OH: number, OW: number, pitch: number): Int32Array {

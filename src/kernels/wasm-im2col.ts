@@ -11,9 +11,8 @@
 // unfolded there and copied out with one memcpy, so the unfolding's staging region is a ninth
 // of the columns and stays in cache.
 import { Body, I32 } from "./fused/wasm-emit.js";
-import { imin, imov, instantiate, iset, loopCount, loopWhileLess, vload, vstore } from "./wasm-asm.js";
+import { imin, imov, iset, loopCount, loopWhileLess, vload, vstore, lazyKernels } from "./wasm-asm.js";
 import { heapF32, reserve } from "./wasm/arena.js";
-import { wasmAvailable } from "./wasm/loader.js";
 import type { ConvGeom, View4 } from "./im2col.js";
 
 /**
@@ -62,14 +61,8 @@ function unfoldFunc(): Body {
   return b;
 }
 
-type Kernels = Record<string, (...args: number[]) => void>;
-let kernels: Kernels | null | undefined;
-
-function ready(): Kernels | null {
-  if (!wasmAvailable()) return null;
-  if (kernels === undefined) kernels = instantiate([{ name: "unfold", nParams: 8, body: unfoldFunc() }]);
-  return kernels;
-}
+/** The compiled kernels (built on first use), or null while Wasm is off or unavailable. */
+const ready = lazyKernels(() => [{ name: "unfold", nParams: 8, body: unfoldFunc() }]);
 
 /** Elements staged per call, in and out: bounds the Wasm memory whatever the layer's size. */
 const BUDGET = 1 << 20;

@@ -18,9 +18,8 @@
 // planes of at most CHUNK_BYTES, so the memory stays bounded and the chunk stays in cache
 // between the copy in, the kernel and the copy out.
 import { Body, Expr, I32, S, V128, f32x4c, get, i32x4v, simdOp } from "./fused/wasm-emit.js";
-import { imin, imov, instantiate, iset, loopCount, loopWhileLess, shuffle32, splat, vload, vstore } from "./wasm-asm.js";
+import { imin, imov, iset, loopCount, loopWhileLess, shuffle32, splat, vload, vstore, lazyKernels } from "./wasm-asm.js";
 import { heapF32, reserve } from "./wasm/arena.js";
-import { wasmAvailable } from "./wasm/loader.js";
 
 /** Bytes of staged input and output per chunk of planes. */
 const CHUNK_BYTES = 192 * 1024;
@@ -154,19 +153,11 @@ function scatterFunc(): Body {
   return b;
 }
 
-type Kernels = Record<string, (...args: number[]) => void>;
-let kernels: Kernels | null | undefined;
-
 /** The compiled kernels (built on first use), or null while Wasm is off or unavailable. */
-function ready(): Kernels | null {
-  if (!wasmAvailable()) return null;
-  if (kernels === undefined)
-    kernels = instantiate([
+const ready = lazyKernels(() => [
       { name: "maxpool", nParams: 8, body: maxPoolFunc() },
       { name: "scatter", nParams: 8, body: scatterFunc() },
     ]);
-  return kernels;
-}
 
 /** Whether the Wasm kernels take this geometry (see the top of the file). */
 function fits(planes: number, OH: number, OW: number): boolean {

@@ -5,9 +5,8 @@
 // combined in its order; each run's total is then added to its channel in JS, in the same order.
 // Runs are staged through the library's one Wasm memory in chunks of whole runs.
 import { Body, Expr, F64, I32, S, V128, i32x4v, memarg, simdOp, swapHalves } from "./fused/wasm-emit.js";
-import { imov, instantiate, iset, loopCount, vload } from "./wasm-asm.js";
+import { imov, iset, loopCount, vload, lazyKernels } from "./wasm-asm.js";
 import { heapF32, heapF64, reserve } from "./wasm/arena.js";
-import { wasmAvailable } from "./wasm/loader.js";
 
 /** Fewer elements than this stay in JS. */
 const MIN_ELEMENTS = 4096;
@@ -88,14 +87,8 @@ function rowSumsFunc(): Body {
   return b;
 }
 
-type Kernels = Record<string, (...args: number[]) => void>;
-let kernels: Kernels | null | undefined;
-
-function ready(): Kernels | null {
-  if (!wasmAvailable()) return null;
-  if (kernels === undefined) kernels = instantiate([{ name: "rowsums", nParams: 4, body: rowSumsFunc() }]);
-  return kernels;
-}
+/** The compiled kernels (built on first use), or null while Wasm is off or unavailable. */
+const ready = lazyKernels(() => [{ name: "rowsums", nParams: 4, body: rowSumsFunc() }]);
 
 /**
  * acc[m] += the JS kernel's float64 total of run (o, m), for o < outer and m < mid, the runs
