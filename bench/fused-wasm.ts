@@ -54,7 +54,7 @@ for (const op of mathOps) {
 }
 const w2 = kernel(w2Program());
 const grad = new Float32Array(n);
-const w2Ms = median(() => w2(n, 0, [x, 1, 2], [grad]));
+const w2Ms = median(() => w2(n, 0, [x, 1, 1, 2], [grad]));
 rows.push(["W2 value+grad (one fused program)", ((w2Ms * 1e6) / n).toFixed(3), "-"]);
 
 console.log(`fused Wasm SIMD kernels, float32, n = ${n}, median of ${runs} runs`);

@@ -6,7 +6,7 @@
 // it does not compile; (4) the W2 program at n = 1e6 against the hand-derived gradient.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compileFusedWasm } from "../../src/kernels/fused/wasm.js";
+import { compileFusedWasm, planSegments } from "../../src/kernels/fused/wasm.js";
 import type { FusedInputKind, FusedOpName, FusedProgram } from "../../src/kernels/fused/program.js";
 import { setWasmEnabled, wasmAvailable } from "../../src/kernels/wasm/loader.js";
 import { wasmMemoryBytes } from "../../src/kernels/wasm/arena.js";
@@ -47,7 +47,9 @@ function sweepInputs(): Float32Array {
     xs.push(f[0]);
   }
   const around = [0, 2 ** -149, 2 ** -126, 2 ** -24, 0.3466, 0.625, 1, -1, -0.2929, 0.4142, Math.PI / 4, Math.PI / 2, Math.PI,
-    9.01, 20, 88.72283, 89, -87.33654, -103.97208, -104, 1e5, 3.4e38];
+    9.01, 20, 88.72283, 89, -87.33654, -103.97208, -104, 1e5, 3.4e38,
+    // exp's fast-path bounds, tanh's split, log1p's reduction bounds (m in [0.75, 1.5)).
+    -86.6, 88.72, 0.1733, 9.25, 0.5, -0.25, 2.0, 2 ** 127];
   for (const a of around) {
     for (const s of [1, -1]) {
       const c = Math.fround(s * a);
@@ -226,7 +228,8 @@ function checkSums(p: FusedProgram, r: Run, n: number, valueAt: (v: number, i: n
   });
 }
 
-const SIZES = [0, 1, 3, 4, 5, 4097, 100003];
+// Two vectors a step: sizes around multiples of 8 check the second vector's lanes and masks.
+const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 12, 4097, 4103, 100003];
 const KIND_SETS: FusedInputKind[][] = [["array"], ["array", "scalar"], ["array", "row", "scalar"], ["row", "col", "array"], ["scalar", "array", "array", "col"]];
 
 function rowLength(n: number, rand: () => number): number {
@@ -321,6 +324,26 @@ test("null when the program is not for this compiler; null when Wasm is off", { 
   } finally {
     setWasmEnabled(true);
   }
+});
+
+test("loop fission: one loop per transcendental; cheap arithmetic is recomputed, not passed", () => {
+  // W2: tanh (value 4) in loop 0; x*x (5), -x*x (6) and exp (7) in loop 1; x*x again, log1p and
+  // the rest in loop 2. Only the transcendental results t and e cross loops.
+  const plan = planSegments(w2Program());
+  assert.deepEqual(plan.crossing, [4, 7]);
+  assert.deepEqual(plan.segments.slice(0, 2), [[0], [1, 2, 3]]);
+  assert.deepEqual(plan.segments[2], [1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  // A division feeding two later loops costs more than a store and a load: it goes through scratch.
+  const p: FusedProgram = {
+    dtype: "float32",
+    inputs: ["array"],
+    ops: [{ op: "div", args: [0, 0] }, { op: "add", args: [1, 0] }, { op: "exp", args: [2] }, { op: "log", args: [2] }, { op: "mul", args: [3, 4] }],
+    outputs: [5],
+    sums: [],
+  };
+  const q = planSegments(p);
+  assert.deepEqual(q.segments, [[0, 1, 2], [3, 4]]);
+  assert.deepEqual(q.crossing, [2, 3]);
 });
 
 test("the Wasm memory stays flat over many calls", { skip }, () => {

@@ -26,7 +26,55 @@ export class Body {
   private readonly consts = new Map<string, number>();
   /** Names of the imported (f64) -> f64 functions the body calls; function index = position. */
   readonly imports: string[] = [];
+  /**
+   * Where the float32 sign and magnitude masks (bits 0x80000000 and 0x7fffffff per lane) can be
+   * loaded from memory, when the caller keeps them there (fused/wasm.ts does). V8 builds these
+   * two constants with pcmpeqd + a shift at every use inside a loop, two vector ALU uops, where a
+   * load uses a load port, which these kernels leave idle; null: f32x4.neg/abs and constants.
+   */
+  f32Masks: { sign: Expr; abs: Expr } | null = null;
+  /**
+   * Statement ends (code offsets where the value stack is empty and no block is open), recorded
+   * while non-null: the fused compiler interleaves two copies of a loop body statement by
+   * statement. Code inside a block (if ... end) must be wrapped in `quietly`.
+   */
+  marks: number[] | null = null;
+  /**
+   * While `marks` is recorded: the code offsets of `if` opcodes that open a lane-patching branch
+   * (`i32 condition; if ... end` as one statement, see `patchBranch`), which `interleave` may
+   * merge with the other copy's into one branch.
+   */
+  branchMarks: number[] = [];
+  private quiet = 0;
   constructor(readonly nParams: number) {}
+
+  /** Records a statement end (see `marks`). */
+  mark(): void {
+    if (this.marks !== null && this.quiet === 0) this.marks.push(this.code.length);
+  }
+
+  /**
+   * One statement: `cond` (pushes an i32), then `if` `body` `end`, where the body only patches
+   * lanes, so that running it when `cond` is false gives the same values: two such statements
+   * from interleaved copies may then be merged into one branch on either condition.
+   */
+  patchBranch(cond: () => void, body: () => void): void {
+    this.quietly(() => {
+      cond();
+      if (this.marks !== null) this.branchMarks.push(this.code.length);
+      this.raw(0x04, 0x40); // if
+      body();
+      this.raw(0x0b);
+    });
+  }
+
+  /** Emits `body` (a whole block) as one statement. */
+  quietly(body: () => void): void {
+    this.quiet++;
+    body();
+    this.quiet--;
+    this.mark();
+  }
 
   /** The function index of import `name` (module "math"), registering it on first use. */
   importIndex(name: string): number {
@@ -66,6 +114,7 @@ export class Body {
     e(this);
     this.code.push(0x21);
     uleb(this.code, l);
+    this.mark();
     return get(l);
   }
 
@@ -74,6 +123,7 @@ export class Body {
     e(this);
     this.code.push(0x21);
     uleb(this.code, l);
+    this.mark();
   }
 
   /** `local.get l` as a statement (pushes the value). */
@@ -86,6 +136,7 @@ export class Body {
   pop(l: number): void {
     this.code.push(0x21);
     uleb(this.code, l);
+    this.mark();
   }
 
   /** Plain opcode bytes. */
@@ -177,8 +228,8 @@ export const S = {
   not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, anyTrue: 0x53,
   f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
   i32x4LtS: 0x39, i32x4GtS: 0x3b,
-  i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4MinS: 0xb6,
-  i64x2Shl: 0xcb, i64x2Add: 0xce, i64x2Eq: 0xd6, i64x2LtS: 0xd8,
+  i32x4Bitmask: 0xa4, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4MinS: 0xb6,
+  i64x2Shl: 0xcb, i64x2Add: 0xce, i64x2Sub: 0xd1, i64x2Eq: 0xd6, i64x2LtS: 0xd8,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6,
   f32x4Div: 0xe7, f32x4Pmin: 0xea, f32x4Pmax: 0xeb,
   f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sqrt: 0xef, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2,

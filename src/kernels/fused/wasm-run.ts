@@ -30,7 +30,9 @@ export interface Layout {
   slotAt: number[];
   /** Byte offset of each scratch slot (values passed between the loops of one chunk). */
   scratchAt: number[];
-  /** Elements per slot (a multiple of 4). */
+  /** Byte offset of the float32 sign mask (16 bytes), then the magnitude mask (16 bytes). */
+  maskAt: number;
+  /** Elements per slot (a multiple of 8: the kernels step two vectors at a time). */
   cap: number;
   /** Bytes of Wasm memory the kernel uses. */
   bytes: number;
@@ -39,10 +41,11 @@ export interface Layout {
 export function planLayout(p: FusedProgram, nScratch: number): Layout | null {
   const E = p.dtype === "float32" ? 4 : 8;
   const nSlots = p.inputs.filter((k) => k !== "scalar").length + p.outputs.length + nScratch;
-  const cap = Math.min(MAX_CHUNK, Math.floor(SLOT_BUDGET / Math.max(1, nSlots) / E) & ~3);
+  const cap = Math.min(MAX_CHUNK, Math.floor(SLOT_BUDGET / Math.max(1, nSlots) / E) & ~7);
   if (cap < MIN_CHUNK) return null;
   const sumAt = p.sums.map((_, s) => 32 * s);
-  let at = 32 * p.sums.length;
+  const maskAt = 32 * p.sums.length;
+  let at = maskAt + 32;
   const scalarAt = p.inputs.map((k) => (k === "scalar" ? (at += 8) - 8 : -1));
   at = (at + 15) & ~15;
   const slotAt: number[] = [];
@@ -50,8 +53,11 @@ export function planLayout(p: FusedProgram, nScratch: number): Layout | null {
   p.inputs.forEach((k) => slotAt.push(k === "scalar" ? -1 : (at += slotBytes) - slotBytes));
   p.outputs.forEach(() => slotAt.push((at += slotBytes) - slotBytes));
   const scratchAt = Array.from({ length: nScratch }, () => (at += slotBytes) - slotBytes);
-  return { sumAt, scalarAt, slotAt, scratchAt, cap, bytes: at };
+  return { sumAt, scalarAt, slotAt, scratchAt, maskAt, cap, bytes: at };
 }
+
+/** The float32 sign mask, then the magnitude mask, four lanes each (see Body.f32Masks). */
+const MASKS = new Int32Array([0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff]);
 
 /** The FusedKernel around a compiled module's `run(len)`. */
 export function makeRunner(p: FusedProgram, layout: Layout, run: (len: number) => void): FusedKernel {
@@ -72,6 +78,8 @@ export function makeRunner(p: FusedProgram, layout: Layout, run: (len: number) =
     const heap = f32 ? heapF32() : heapF64();
     const h64 = heapF64();
     h64.fill(0, 0, 4 * nSum);
+    // Every kernel shares this memory, so the masks are written on every call.
+    new Int32Array(h64.buffer, layout.maskAt, 8).set(MASKS);
     for (const k of scalars) heap[scalarAt[k] / E] = ins[k] as number;
     // Chunks are whole rows when rows fit in a slot, so each chunk starts at column 0.
     const L = perRow && m > 0 && m <= cap ? cap - (cap % m) : cap;

@@ -64,19 +64,21 @@ export function trig32(b: Body, x: Expr, cos: boolean): Expr {
   b.set(res, lowHalves(simdOp(S.f32x4DemoteF64x2Zero, lo), simdOp(S.f32x4DemoteF64x2Zero, hi)));
   // if any lane is not within the fast range (NaN compares false): every lane through Math.*.
   const inRange = simdOp(S.f32x4Le, simdOp(S.f32x4Abs, xv), f32x4c(TRIG_FAST_MAX));
-  simdOp(S.anyTrue, simdOp(S.not, inRange))(b);
-  b.raw(0x04, 0x40); // if
-  const fn = b.importIndex(cos ? "cos" : "sin");
-  for (let lane = 0; lane < 4; lane++) {
-    b.push(res);
-    xv(b);
-    b.simd(S.f32x4ExtractLane);
-    b.raw(lane, 0xbb, 0x10); // f64.promote_f32, call
-    b.raw(fn, 0xb6); // f32.demote_f64
-    b.simd(S.f32x4ReplaceLane);
-    b.raw(lane);
-    b.pop(res);
-  }
-  b.raw(0x0b);
+  b.quietly(() => {
+    simdOp(S.anyTrue, simdOp(S.not, inRange))(b);
+    b.raw(0x04, 0x40); // if
+    const fn = b.importIndex(cos ? "cos" : "sin");
+    for (let lane = 0; lane < 4; lane++) {
+      b.push(res);
+      xv(b);
+      b.simd(S.f32x4ExtractLane);
+      b.raw(lane, 0xbb, 0x10); // f64.promote_f32, call
+      b.raw(fn, 0xb6); // f32.demote_f64
+      b.simd(S.f32x4ReplaceLane);
+      b.raw(lane);
+      b.pop(res);
+    }
+    b.raw(0x0b);
+  });
   return (bb) => bb.push(res);
 }

@@ -1,7 +1,8 @@
 // Compiles a fused elementwise program (program.ts) to a WebAssembly SIMD module at run time:
-// loops over the staged chunk, four float32 (or two float64) lanes per step, every op of the
-// program computed once per step in registers, outputs stored, sums accumulated in float64
-// (one loop per transcendental op, see planSegments, so that the values fit the registers).
+// loops over the staged chunk, two vectors of four float32 (or two float64) lanes per step,
+// every op of the program computed once per element in registers, outputs stored, sums
+// accumulated in float64 (one loop per transcendental op, see planSegments, so that the values
+// fit the registers; the two vectors' code interleaved, see `interleave`).
 // The runner (wasm-run.ts) stages JS arrays through the library's one Wasm memory chunk by
 // chunk. Returns null, for the caller to use the JS compiler, when the runtime lacks
 // WebAssembly SIMD or the Wasm path is switched off, when the program has an op this compiler
@@ -61,8 +62,8 @@ function emitOp(b: Body, L: Lanes, op: FusedOpName, a: Expr[]): Expr | null {
     case "sub": return bin(L.sub, x, y);
     case "mul": return bin(L.mul, x, y);
     case "div": return bin(L.div, x, y);
-    case "neg": return simdOp(L.neg, x);
-    case "abs": return simdOp(L.abs, x);
+    case "neg": return L === F32_LANES && b.f32Masks !== null ? simdOp(S.xor, x, b.f32Masks.sign) : simdOp(L.neg, x);
+    case "abs": return L === F32_LANES && b.f32Masks !== null ? simdOp(S.and, x, b.f32Masks.abs) : simdOp(L.abs, x);
     case "sqrt": return simdOp(L.sqrt, x);
     case "square": return bin(L.mul, x, x);
     case "reciprocal": return bin(L.div, L.c(1), x);
@@ -95,45 +96,79 @@ function validProgram(p: FusedProgram): boolean {
   return ok && [...p.outputs, ...p.sums].every((v) => Number.isInteger(v) && v >= 0 && v < nv);
 }
 
+/** Ops that a later loop recomputes instead of reading from scratch when their cone is this cheap. */
+const REMAT_COST = 3;
+const COSTLY = new Set<FusedOpName>(["div", "sqrt", "reciprocal"]);
+
+export interface SegmentPlan {
+  /** Per loop, the op indices it computes, in program order (an op may be computed by several). */
+  segments: number[][];
+  /** Value ids computed in one loop and read by a later one through a scratch slot. */
+  crossing: number[];
+}
+
 /**
- * Loop fission: the ops are cut into segments of at most one transcendental each, and each
- * segment is its own loop over the chunk. One loop over everything keeps more values live than
- * the 16 SIMD registers hold (V8 spilled or reloaded 62 of W2's 230 instructions per vector);
- * values a later segment reads go through scratch slots, a store and a load of L1-resident
- * memory per vector. Measured on W2: 213 instructions per vector instead of 230, about 4 %
- * faster on cached data.
- * Returns each op's segment and the op values that cross a segment boundary.
+ * Loop fission: one loop per transcendental op, each over the whole chunk; the last loop also
+ * computes the outputs and sums. One loop over everything keeps more values live than the 16
+ * SIMD registers hold (V8 spilled or reloaded 62 of W2's 230 instructions per vector). Each
+ * loop computes what it needs on demand: transcendental results of earlier loops, and
+ * arithmetic whose recomputation would cost more than REMAT_COST ops, are read from scratch
+ * slots (one store and one load of L1-resident memory per vector); cheap arithmetic such as
+ * x * x is recomputed from the inputs, which costs less than the store, the load and the cache
+ * space (W2: two scratch slots instead of five).
  */
-export function planSegments(p: FusedProgram): { segOf: number[]; crossing: number[] } {
-  const segOf: number[] = [];
-  let seg = 0, heavy = false;
-  for (const o of p.ops) {
-    const t = o.op in TRANSCENDENTAL;
-    if (t && heavy) {
-      seg++;
-      heavy = false;
-    }
-    heavy ||= t;
-    segOf.push(seg);
-  }
+export function planSegments(p: FusedProgram): SegmentPlan {
   const nIn = p.inputs.length;
-  const crossing = new Set<number>();
+  const trans = p.ops.flatMap((o, j) => (o.op in TRANSCENDENTAL ? [j] : []));
+  const isTrans = p.ops.map((o) => o.op in TRANSCENDENTAL);
+  // Ops needed to recompute an arithmetic value from inputs and transcendental results.
+  const cost: number[] = [];
   p.ops.forEach((o, j) => {
-    for (const v of o.args) if (v >= nIn && segOf[v - nIn] < segOf[j]) crossing.add(v);
+    let c = COSTLY.has(o.op) ? 4 : 1;
+    for (const v of o.args) if (v >= nIn && !isTrans[v - nIn]) c += cost[v - nIn];
+    cost.push(isTrans[j] ? 0 : Math.min(c, 1e9));
   });
-  return { segOf, crossing: [...crossing].sort((a, b) => a - b) };
+  const home = new Array<number>(p.ops.length).fill(-1);
+  const crossing = new Set<number>();
+  const nSeg = Math.max(1, trans.length);
+  const segments: number[][] = [];
+  for (let s = 0; s < nSeg; s++) {
+    const needed = new Set<number>();
+    const demand = (v: number): void => {
+      const j = v - nIn;
+      if (j < 0 || needed.has(j)) return;
+      const earlier = home[j] >= 0 && home[j] < s;
+      if (earlier && (isTrans[j] || cost[j] > REMAT_COST)) {
+        crossing.add(v);
+        return;
+      }
+      needed.add(j);
+      if (home[j] < 0) home[j] = s;
+      for (const a of p.ops[j].args) demand(a);
+    };
+    if (trans.length > 0) demand(nIn + trans[s]);
+    if (s === nSeg - 1) for (const v of [...p.outputs, ...p.sums]) demand(v);
+    segments.push([...needed].sort((a, b) => a - b));
+  }
+  return { segments, crossing: [...crossing].sort((a, b) => a - b) };
 }
 
 /** The module's bytes, or null when an op is unsupported in this dtype. */
-export function emitFusedModule(p: FusedProgram, layout: Layout, segOf: number[], crossing: number[]): Uint8Array<ArrayBuffer> | null {
+export function emitFusedModule(p: FusedProgram, layout: Layout, plan: SegmentPlan): Uint8Array<ArrayBuffer> | null {
   const f32 = p.dtype === "float32";
   const L = f32 ? F32_LANES : F64_LANES;
   const nIn = p.inputs.length;
   const b = new Body(1); // param 0: len (elements in this chunk)
   const i = b.local(I32), end = b.local(I32);
+  const maskLoad = (at: number): Expr => (bb) => {
+    bb.raw(0x41, 0);
+    bb.simd(S.load);
+    memarg(bb, at);
+  };
+  b.f32Masks = { sign: maskLoad(layout.maskAt), abs: maskLoad(layout.maskAt + 16) };
 
-  // end = ceil(len / lanes) * 16 bytes; nothing to do for an empty chunk.
-  b.raw(0x20, 0, 0x41, f32 ? 3 : 1, 0x6a, 0x41, f32 ? 2 : 1, 0x76, 0x41, 4, 0x74, 0x22, end, 0x45, 0x04, 0x40, 0x0f, 0x0b);
+  // end = ceil(len / (2 lanes)) * 32 bytes (two vectors a step); nothing to do for an empty chunk.
+  b.raw(0x20, 0, 0x41, f32 ? 7 : 3, 0x6a, 0x41, f32 ? 3 : 2, 0x76, 0x41, 5, 0x74, 0x22, end, 0x45, 0x04, 0x40, 0x0f, 0x0b);
 
   // Scalars are splat once, before the loops.
   const scalars: (Expr | null)[] = p.inputs.map((kind, k) => {
@@ -166,17 +201,41 @@ export function emitFusedModule(p: FusedProgram, layout: Layout, segOf: number[]
     }
     b.pop(lenv);
   }
-  const scratchOf = new Map(crossing.map((v, j) => [v, layout.scratchAt[j]]));
-  const nSeg = segOf.length === 0 ? 1 : segOf[segOf.length - 1] + 1;
-  const segOfValue = (v: number): number => (v < nIn ? -1 : segOf[v - nIn]);
+  const scratchOf = new Map(plan.crossing.map((v, j) => [v, layout.scratchAt[j]]));
+  const nSeg = plan.segments.length;
+
+  // Lanes 4..7 (f32) or 2..3 (f64) of the second vector of a step, for its sum mask.
+  const lenv2 = b.local(V128);
+  if (p.sums.length > 0) b.set(lenv2, simdOp(f32 ? S.i32x4Sub : S.i64x2Sub, get(lenv), i32x4v(f32 ? [4, 4, 4, 4] : [2, 0, 2, 0])));
 
   for (let seg = 0; seg < nSeg; seg++) {
-    const sums = p.sums.map((v, s) => [v, s]).filter(([v]) => segOfValue(v) === seg || (seg === 0 && v < nIn));
+    const last = seg === nSeg - 1;
     b.raw(0x41, 0);
     b.pop(i);
-    if (sums.length > 0) b.set(idx, i32x4v(f32 ? [0, 1, 2, 3] : [0, 0, 1, 0]));
+    if (last && p.sums.length > 0) b.set(idx, i32x4v(f32 ? [0, 1, 2, 3] : [0, 0, 1, 0]));
     b.raw(0x03, 0x40); // loop
-    // This segment's view of every value: loaded on first use from its slot, computed, or splat.
+    // Two vectors per step (bytes i and i + 16), their statements interleaved: each vector's
+    // ops form one long dependency chain (a transcendental is ~100 cycles deep), and two
+    // independent chains side by side give the out-of-order core work to overlap.
+    const start = b.code.length;
+    const copies: Copy[] = [];
+    for (let copy = 0; copy < 2; copy++) {
+      b.marks = [];
+      b.branchMarks = [];
+      if (!emitStep(seg, last, copy * 16, copy === 0 ? lenv : lenv2)) return null;
+      const code = b.code.splice(start);
+      copies.push({ code, marks: b.marks.map((m) => m - start), branches: b.branchMarks.map((m) => m - start) });
+    }
+    b.marks = null;
+    interleave(b.code, copies[0], copies[1]);
+    if (last && p.sums.length > 0) b.set(idx, simdOp(f32 ? S.i32x4Add : S.i64x2Add, get(idx), i32x4v(f32 ? [8, 8, 8, 8] : [4, 0, 4, 0])));
+    // i += 32; continue while i < end.
+    b.raw(0x20, i, 0x41, 32, 0x6a, 0x22, i, 0x20, end, 0x49, 0x0d, 0, 0x0b);
+  }
+
+  /** One vector of segment `seg` at byte i + off; false when an op is unsupported. */
+  function emitStep(seg: number, last: boolean, off: number, lenVec: number): boolean {
+    // This loop's view of every value: computed here, or loaded on first use from its slot, or splat.
     const here = new Map<number, Expr>();
     const value = (v: number): Expr => {
       let e = here.get(v);
@@ -186,29 +245,27 @@ export function emitFusedModule(p: FusedProgram, layout: Layout, segOf: number[]
       const l = b.local(V128);
       b.push(i);
       b.simd(S.load);
-      memarg(b, v < nIn ? layout.slotAt[v] : (scratchOf.get(v) as number));
+      memarg(b, off + (v < nIn ? layout.slotAt[v] : (scratchOf.get(v) as number)));
       b.pop(l);
       e = get(l);
       here.set(v, e);
       return e;
     };
-    for (let j = 0; j < p.ops.length; j++) {
-      if (segOf[j] !== seg) continue;
+    for (const j of plan.segments[seg]) {
       const o = p.ops[j];
       const args = o.args.map(value);
       const e = emitOp(b, L, o.op, args);
-      if (e === null) return null;
+      if (e === null) return false;
       const v = nIn + j;
       here.set(v, b.let(e));
       const at = scratchOf.get(v);
-      if (at !== undefined) store(b, i, at, here.get(v) as Expr);
+      if (at !== undefined) store(b, i, off + at, here.get(v) as Expr);
     }
-    p.outputs.forEach((v, o) => {
-      if (segOfValue(v) === seg || (seg === 0 && v < nIn)) store(b, i, layout.slotAt[nIn + o], value(v));
-    });
-    if (sums.length > 0) {
-      const mask = b.let(simdOp(f32 ? S.i32x4LtS : S.i64x2LtS, get(idx), get(lenv)));
-      for (const [v, s] of sums) {
+    if (!last) return true;
+    p.outputs.forEach((v, o) => store(b, i, off + layout.slotAt[nIn + o], value(v)));
+    if (p.sums.length > 0) {
+      const mask = b.let(simdOp(f32 ? S.i32x4LtS : S.i64x2LtS, get(idx), get(lenVec)));
+      p.sums.forEach((v, s) => {
         const masked = b.let(simdOp(S.and, value(v), mask));
         const [lo, hi] = accs[s];
         if (f32) {
@@ -217,11 +274,9 @@ export function emitFusedModule(p: FusedProgram, layout: Layout, segOf: number[]
         } else {
           b.set(lo, simdOp(S.f64x2Add, get(lo), masked));
         }
-      }
-      b.set(idx, simdOp(f32 ? S.i32x4Add : S.i64x2Add, get(idx), i32x4v(f32 ? [4, 4, 4, 4] : [2, 0, 2, 0])));
+      });
     }
-    // i += 16; continue while i < end.
-    b.raw(0x20, i, 0x41, 16, 0x6a, 0x22, i, 0x20, end, 0x49, 0x0d, 0, 0x0b);
+    return true;
   }
 
   accs.forEach((pair, s) =>
@@ -242,6 +297,56 @@ function store(b: Body, i: number, at: number, value: Expr): void {
   value(b);
   b.simd(S.store);
   memarg(b, at);
+  b.mark();
+}
+
+/** One copy of a loop body: its code, statement ends, and the `if` offsets of patch branches. */
+interface Copy {
+  code: number[];
+  marks: number[];
+  branches: number[];
+}
+
+/**
+ * Appends the statements of two copies of a loop body alternately (both have the same shape:
+ * one statement list, offsets differing). A copy's statements keep their order, so where the
+ * two update one accumulator, the first vector's update still comes first. Two patch branches
+ * (Body.patchBranch) at the same place become one, `if (condA | condB) { patchA; patchB }`:
+ * V8 computes a value where its first use is, so with a branch per copy the second copy's
+ * work would wait behind the first one's branch instead of running beside it.
+ */
+function interleave(out: number[], a: Copy, c: Copy): void {
+  const pieces = (x: Copy): { code: number[]; ifAt: number }[] => {
+    const r: { code: number[]; ifAt: number }[] = [];
+    let from = 0;
+    for (const m of [...x.marks, x.code.length]) {
+      if (m > from) {
+        const br = x.branches.find((p) => p >= from && p < m);
+        r.push({ code: x.code.slice(from, m), ifAt: br === undefined ? -1 : br - from });
+      }
+      from = m;
+    }
+    return r;
+  };
+  const pa = pieces(a), pc = pieces(c);
+  const put = (bytes: number[]): void => {
+    for (const x of bytes) out.push(x);
+  };
+  for (let k = 0; k < Math.max(pa.length, pc.length); k++) {
+    const x = pa[k], y = pc[k];
+    if (x !== undefined && y !== undefined && x.ifAt >= 0 && y.ifAt >= 0) {
+      // cond A, cond B, i32.or, if, body A, body B, end (each piece ends with its own `end`).
+      put(x.code.slice(0, x.ifAt));
+      put(y.code.slice(0, y.ifAt));
+      out.push(0x72, 0x04, 0x40);
+      put(x.code.slice(x.ifAt + 2, -1));
+      put(y.code.slice(y.ifAt + 2, -1));
+      out.push(0x0b);
+      continue;
+    }
+    if (x !== undefined) put(x.code);
+    if (y !== undefined) put(y.code);
+  }
 }
 
 const cache = new Map<string, FusedKernel | null>();
@@ -270,10 +375,10 @@ export function compileFusedWasm(p: FusedProgram): FusedKernel | null {
 
 function build(p: FusedProgram): FusedKernel | null {
   if ((p.dtype !== "float32" && p.dtype !== "float64") || !validProgram(p)) return null;
-  const { segOf, crossing } = planSegments(p);
-  const layout = planLayout(p, crossing.length);
+  const plan = planSegments(p);
+  const layout = planLayout(p, plan.crossing.length);
   if (layout === null || !reserve(layout.bytes)) return null;
-  const bytes = emitFusedModule(p, layout, segOf, crossing);
+  const bytes = emitFusedModule(p, layout, plan);
   if (bytes === null) return null;
   let run: (len: number) => void;
   try {
