@@ -3,34 +3,9 @@
 // float32, written as bench/workloads/chainrule.mjs writes it.
 // Run: node --expose-gc --import tsx bench/w3.ts [reps] [--phases]
 import { np, nn, valueAndGrad, stopGradient, Tensor } from "../src/index.js";
-import { registry } from "../src/core/primitive.js";
+import { opTimer } from "./op-times.js";
 
-// --ops: time every primitive's eager kernel (the impls are wrapped, so the totals include the
-// wrapper's small cost) and print where a step's time goes, by primitive and shapes.
-const opTimes = new Map<string, [number, number]>();
-const byOp = process.argv.includes("--ops");
-if (byOp) {
-  for (const prim of registry.values()) {
-    const p = prim as unknown as Record<string, (...a: unknown[]) => Tensor>;
-    for (const k of ["impl", "impl1", "impl2"]) {
-      const f = p[k];
-      if (typeof f !== "function") continue;
-      p[k] = (...a: unknown[]) => {
-        const t0 = performance.now();
-        const r = f(...a);
-        const key = `${prim.name} ${a.slice(0, k === "impl" ? 1 : k === "impl1" ? 1 : 2).map((x) => (Array.isArray(x) ? x.map(desc).join(",") : desc(x))).join(" ")}`;
-        const e = opTimes.get(key) ?? [0, 0];
-        e[0] += performance.now() - t0;
-        e[1]++;
-        opTimes.set(key, e);
-        return r;
-      };
-    }
-  }
-}
-function desc(x: unknown): string {
-  return x instanceof Tensor ? `${x.dtype}[${x.shape.join("x")}]${x.isContiguous ? "" : "s"}` : typeof x;
-}
+const ops = opTimer(process.argv.includes("--ops"));
 
 function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const out = new Float32Array(n);
@@ -80,7 +55,7 @@ const until = performance.now() + 1500;
 do step();
 while (performance.now() < until);
 const t: number[] = [];
-opTimes.clear();
+ops.clear();
 for (let r = 0; r < reps; r++) {
   gc?.();
   const t0 = performance.now();
@@ -88,11 +63,5 @@ for (let r = 0; r < reps; r++) {
   t.push(performance.now() - t0);
 }
 t.sort((a, b) => a - b);
-if (byOp) {
-  const rows = [...opTimes].sort((a, b) => b[1][0] - a[1][0]);
-  const steps = reps + 1e-9;
-  const total = rows.reduce((acc, r) => acc + r[1][0], 0) / steps;
-  console.log(`${total.toFixed(3).padStart(7)} ms/step in primitive kernels (${rows.length} distinct calls)`);
-  for (const [k, [ms, c]] of rows.slice(0, 60)) console.log(`${(ms / steps).toFixed(3).padStart(7)} ms/step ${String(Math.round(c / steps)).padStart(3)}x  ${k}`);
-}
+ops.report(reps, 60);
 console.log(`W3 first loss ${first.toFixed(6)}; median ${t[t.length >> 1].toFixed(2)} ms, min ${t[0].toFixed(2)} ms over ${reps}`);

@@ -3,35 +3,9 @@
 // cross-entropy), NCHW, batch 32, float32.
 // Run: node --expose-gc --import tsx bench/w7.ts [reps] [--ops]
 import { np, nn, valueAndGrad, Tensor } from "../src/index.js";
-import { registry } from "../src/core/primitive.js";
+import { opTimer } from "./op-times.js";
 
-// --ops: time every primitive's eager kernel (impls wrapped, so totals include the wrapper's
-// small cost) and print where a step's time goes, by primitive and operand shapes.
-const opTimes = new Map<string, [number, number]>();
-const byOp = process.argv.includes("--ops");
-if (byOp) {
-  for (const prim of registry.values()) {
-    const p = prim as unknown as Record<string, (...a: unknown[]) => Tensor>;
-    for (const k of ["impl", "impl1", "impl2"]) {
-      const f = p[k];
-      if (typeof f !== "function") continue;
-      p[k] = (...a: unknown[]) => {
-        const t0 = performance.now();
-        const r = f(...a);
-        const args = k === "impl" ? (a[0] as unknown[]) : a.slice(0, k === "impl1" ? 1 : 2);
-        const key = `${prim.name} ${args.map(desc).join(" ")}`;
-        const e = opTimes.get(key) ?? [0, 0];
-        e[0] += performance.now() - t0;
-        e[1]++;
-        opTimes.set(key, e);
-        return r;
-      };
-    }
-  }
-}
-function desc(x: unknown): string {
-  return x instanceof Tensor ? `${x.dtype}[${x.shape.join("x")}]${x.isContiguous ? "" : "s"}` : typeof x;
-}
+const ops = opTimer(process.argv.includes("--ops"));
 
 const F = nn.functional;
 
@@ -81,7 +55,7 @@ const until = performance.now() + 1500;
 do step();
 while (performance.now() < until);
 const t: number[] = [];
-opTimes.clear();
+ops.clear();
 let last = 0;
 for (let r = 0; r < reps; r++) {
   gc?.();
@@ -90,12 +64,7 @@ for (let r = 0; r < reps; r++) {
   t.push(performance.now() - t0);
 }
 t.sort((a, b) => a - b);
-if (byOp) {
-  const rows = [...opTimes].sort((a, b) => b[1][0] - a[1][0]);
-  const total = rows.reduce((acc, r) => acc + r[1][0], 0) / reps;
-  console.log(`${total.toFixed(3).padStart(7)} ms/step in primitive kernels (${rows.length} distinct calls)`);
-  for (const [k, [ms, c]] of rows.slice(0, 40)) console.log(`${(ms / reps).toFixed(3).padStart(7)} ms/step ${String(Math.round(c / reps)).padStart(3)}x  ${k}`);
-}
+ops.report(reps, 40);
 console.log(
   `W7 float32: median ${t[t.length >> 1].toFixed(2)} ms/step, min ${t[0].toFixed(2)}, max ${t[t.length - 1].toFixed(2)} ` +
     `(${reps} reps${gc ? ", gc before each" : ""}); loss ${first.toFixed(4)} at step 1, ${last.toFixed(4)} now, dtype ${params.w1.dtype}`,
