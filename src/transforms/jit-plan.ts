@@ -62,22 +62,26 @@ interface Group {
 
 type Step = { eqn: Equation } | { group: Group };
 
+/** What the plan knows of a value: its shape and dtype as traced. */
+type ValueInfo = { readonly shape: readonly number[]; readonly dtype: DType; readonly weak: boolean };
+
 export interface Plan {
   run(inputs: Tensor[]): Arg[];
 }
 
-function fusable(eq: Equation, values: { shape: number[]; dtype: DType }[]): boolean {
+/** Elementwise, float, rank >= 1, every tensor operand of the output's dtype or a weak scalar. */
+function fusable(eq: Equation, values: ValueInfo[]): boolean {
   const fn = eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name];
   if (fn === undefined || (eq.dtype !== "float32" && eq.dtype !== "float64") || eq.shape.length === 0) return false;
   for (const a of eq.args) {
     if (typeof a === "number") continue;
-    const v = "id" in a ? values[a.id] : a.constant;
-    if (v.dtype !== eq.dtype && !(v.shape.length === 0 && "weak" in v && (v as { weak: boolean }).weak)) return false;
+    const v: ValueInfo = "id" in a ? values[a.id] : a.constant;
+    if (v.dtype !== eq.dtype && !(v.shape.length === 0 && v.weak)) return false;
   }
   return true;
 }
 
-function isFullSum(eq: Equation, values: { shape: number[]; dtype: DType }[]): boolean {
+function isFullSum(eq: Equation, values: ValueInfo[]): boolean {
   if (eq.prim.name !== "sum" || eq.shape.length !== 0) return false;
   const a = eq.args[0];
   return typeof a !== "number" && "id" in a && values[a.id].dtype === eq.dtype && values[a.id].shape.length > 0;
@@ -121,8 +125,6 @@ export function buildPlan(
   }
   live.reverse();
 
-  const producer = new Map<number, Equation>();
-  for (const eq of live) producer.set(eq.out, eq);
   const groupOf = new Map<number, Group>();
   const deferred = new Map<number, Equation>(); // broadcast_to views, scheduled only when read outside a group
   const scheduledDeferred = new Set<number>();
