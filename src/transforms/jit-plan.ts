@@ -319,6 +319,9 @@ function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak
     try {
       for (const s of steps) {
         if ("eqn" in s) {
+          // One loop calling `impl` directly: per-equation closures built at plan time (to call
+          // impl1/impl2) made a 5,000-op scalar replay 4x slower (0.21 -> 0.86 µs/op on W1 under
+          // jit), the closures' shared code seeing every primitive.
           const eq = s.eqn;
           const ans = eq.prim.impl(eq.args.map(get), eq.params);
           if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
