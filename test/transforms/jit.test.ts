@@ -4,7 +4,7 @@
 // transforms inside (valueAndGrad), retracing per signature, and the errors for reading values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, jit, grad, valueAndGrad, vmap, Tensor, ConcretizationError, stopGradient } from "../../src/index.js";
+import { np, jit, grad, valueAndGrad, vmap, Tensor, ConcretizationError, stopGradient, customVjp, checkpoint } from "../../src/index.js";
 import { setWasmEnabled } from "../../src/kernels/wasm/loader.js";
 
 function rand(shape: number[], seed: number, dtype: "float32" | "float64" = "float64", lo = -1, hi = 1): Tensor {
@@ -279,4 +279,19 @@ test("jit: random programs mixing fused and unfused primitives equal eager", () 
     same(want, got1, tol, `trial ${trial} trace`);
     same(want, got2, tol, `trial ${trial} replay`);
   }
+});
+
+test("jit(grad) through customVjp and checkpoint equals grad", () => {
+  const clipped = customVjp(
+    (x: Tensor) => np.sin(x),
+    (x: Tensor) => [np.sin(x), x],
+    (x: Tensor, g: Tensor) => [np.clip(np.multiply(g, np.cos(x)), -0.5, 0.5)],
+  );
+  const f = (x: Tensor): Tensor => np.sum(np.multiply(clipped(x), checkpoint((y: Tensor) => np.exp(np.tanh(y)))(x)));
+  check(grad(f), [np.array([0.1, 1.0, -2.0, 3.0])]);
+  // The custom rule clips the sine factor's cotangent cos(3) e^tanh(3) (about -2.7) to -0.5.
+  const g = (jit(grad(f)) as (x: Tensor) => Tensor)(np.array([3.0])).item();
+  const th = Math.tanh(3), e = Math.exp(th);
+  const want = -0.5 + Math.sin(3) * e * (1 - th * th);
+  assert.ok(Math.abs(g - want) < 1e-12, `${g} vs ${want}`);
 });
