@@ -105,7 +105,32 @@ export function scatterAddInto(src: Buf, g: RowGeometry, dst: Buf, dstOffset: nu
   else for (let q = 0, k = 0; q < nq; q++) for (let t = 0, p = bases[q]; t < m; t++) dst[p + offs[t]] += src[k++];
 }
 
-/** Adds contiguous `src` into the strided region of `dst` (shape/strides from `dstOffset`). */
+/**
+ * Adds contiguous `src` into the strided region of `dst` (shape/strides from `dstOffset`): runs
+ * along the last axis, an odometer over the others (no offsets table: this is the pullback of
+ * every basic slice, on hot paths such as a Hessian's batched slices).
+ */
 export function addStrided(src: Buf, shape: readonly number[], strides: readonly number[], dst: Buf, dstOffset: number): void {
-  scatterAddInto(src, { beforeShape: [], beforeStrides: [], rowOffsets: [0], afterShape: shape, afterStrides: strides }, dst, dstOffset);
+  const nd = shape.length;
+  if (nd === 0) {
+    dst[dstOffset] += src[0];
+    return;
+  }
+  const n = shape[nd - 1];
+  const total = size(shape);
+  if (total === 0) return;
+  const st = strides[nd - 1];
+  const idx = new Array<number>(nd - 1).fill(0);
+  let base = dstOffset;
+  for (let k = 0; k < total; ) {
+    if (st === 1) for (let t = 0; t < n; t++) dst[base + t] += src[k++];
+    else for (let t = 0, p = base; t < n; t++, p += st) dst[p] += src[k++];
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
 }
