@@ -63,6 +63,7 @@ const reluGradPrim = definePrimitive<undefined>({
   impl2: (g, x) => reluGradImpl(g, x),
   vjp: (c, _ans, args, _p, i) => (i === 0 ? unbroadcast(reluGrad(c, args[1]), args[0]) : zerosLike(args[1] as Tensor)),
   jvp: (t, ans, args, _p, i) => (i === 0 ? fitTangent(reluGrad(t, args[1]), ans) : zerosLike(ans)),
+  scalarFn: (g, x) => (x > 0 ? g : 0),
 });
 
 /** g where x > 0, else 0 (g and x of one shape): the pullback of relu at x. */
@@ -81,6 +82,8 @@ const reluPrim = definePrimitive<undefined>({
   // following max pooling reads, which lets relu_grad take the sparse path of pool-origin.ts.
   vjp: (g, ans, args) => unbroadcast(reluGrad(g, ans), args[0]),
   jvp: (t, ans, args) => fitTangent(reluGrad(t, args[0]), ans),
+  // NaN > 0 is false: NaN is tested for apart, it must propagate (as in reluImpl).
+  scalarFn: (v) => (v > 0 || v !== v ? v : 0),
 });
 
 /** max(x, 0) elementwise; NaN stays NaN; integer input stays integer. */

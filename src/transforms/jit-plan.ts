@@ -21,12 +21,6 @@ const NAMED: Record<string, FusedOpName> = {
   minimum: "min", relu: "relu", relu_grad: "relu_grad",
 };
 
-/** Scalar functions of the primitives defined outside unaryOp/binaryOp that fuse. */
-const EXTRA_FNS: Record<string, (...xs: number[]) => number> = {
-  relu: (v) => (v > 0 || v !== v ? v : 0),
-  relu_grad: (g, x) => (x > 0 ? g : 0),
-};
-
 type Source = { id: number } | { constant: Tensor } | number;
 
 interface GroupInput {
@@ -71,7 +65,7 @@ export interface Plan {
 
 /** Elementwise, float, rank >= 1, every tensor operand of the output's dtype or a weak scalar. */
 function fusable(eq: Equation, values: ValueInfo[]): boolean {
-  const fn = eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name];
+  const fn = eq.prim.scalarFn;
   if (fn === undefined || (eq.dtype !== "float32" && eq.dtype !== "float64") || eq.shape.length === 0) return false;
   for (const a of eq.args) {
     if (typeof a === "number") continue;
@@ -237,7 +231,7 @@ export function buildPlan(
         readOutside(a.id, group);
         return addInput(group, a, values[a.id].shape);
       });
-      const fn = eq.prim.scalarFn ?? EXTRA_FNS[eq.prim.name];
+      const fn = eq.prim.scalarFn;
       // The same op on the same operands (x * x computed twice, say) is computed once.
       const cse = `${eq.prim.name}|${argIds.join(",")}`;
       const seen = group.cse.get(cse);
