@@ -2,7 +2,7 @@
 // per-function copies): every op runs the primitive's own scalar function, float32 values are
 // rounded after each op, so results are bitwise those of the eager kernels, minus the
 // intermediate arrays. Sums accumulate in float64.
-import { FusedKernel, FusedProgram } from "./program.js";
+import { FusedKernel, FusedProgram, remember } from "./program.js";
 
 const cache = new Map<string, FusedKernel>();
 
@@ -76,7 +76,7 @@ export function compileFusedJs(p: FusedProgram): FusedKernel {
     kernel = interpret(p); // a Content-Security-Policy without 'unsafe-eval'
   }
   fnsOf.set(kernel, fns);
-  cache.set(k, kernel);
+  remember(cache, k, kernel);
   return kernel;
 }
 

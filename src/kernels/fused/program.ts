@@ -50,3 +50,12 @@ export interface FusedProgram {
  * least n elements; returns the sums.
  */
 export type FusedKernel = (n: number, m: number, ins: (TypedArray | number)[], outs: TypedArray[]) => number[];
+
+/** Most compiled kernels a compiler keeps (a program with many distinct graphs evicts the oldest). */
+export const KERNEL_CACHE_SIZE = 512;
+
+/** Stores `value` under `key`, evicting the oldest entry past KERNEL_CACHE_SIZE. */
+export function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  cache.set(key, value);
+  if (cache.size > KERNEL_CACHE_SIZE) cache.delete(cache.keys().next().value as K);
+}

@@ -9,6 +9,7 @@
 // does not do (`fn`; any transcendental in float64, whose results must be exactly Math.*'s),
 // or when the engine refuses the module (a CSP, a browser's limit on synchronous compiles).
 import type { FusedProgram, FusedKernel, FusedOpName } from "./program.js";
+import { remember } from "./program.js";
 import { Body, Expr, F64, I32, S, V128, buildModule, f32x4c, f64x2c, get, i32x4v, memarg, simdOp, swapHalves } from "./wasm-emit.js";
 import { exp32, expm1_32, log1p32, log32, tanh32 } from "./wasm-math.js";
 import { trig32 } from "./wasm-trig.js";
@@ -368,7 +369,7 @@ export function compileFusedWasm(p: FusedProgram): FusedKernel | null {
   let k = cache.get(key);
   if (k === undefined) {
     k = build(p);
-    cache.set(key, k);
+    remember(cache, key, k);
   }
   return k;
 }
