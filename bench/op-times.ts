@@ -49,3 +49,23 @@ export function opTimer(enabled: boolean): OpTimer {
     },
   };
 }
+
+/** The first step's value, 1.5 s of warm-up, then `reps` timed steps (a gc() before each when exposed). */
+export function timeSteps(step: () => number, reps: number, ops: OpTimer): { first: number; last: number; times: number[]; gc: boolean } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const first = step();
+  const until = performance.now() + 1500;
+  do step();
+  while (performance.now() < until);
+  ops.clear();
+  const times: number[] = [];
+  let last = first;
+  for (let r = 0; r < reps; r++) {
+    gc?.();
+    const t0 = performance.now();
+    last = step();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { first, last, times, gc: gc !== undefined };
+}

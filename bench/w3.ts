@@ -3,7 +3,7 @@
 // float32, written as bench/workloads/chainrule.mjs writes it.
 // Run: node --expose-gc --import tsx bench/w3.ts [reps] [--phases]
 import { np, nn, valueAndGrad, stopGradient, Tensor } from "../src/index.js";
-import { opTimer } from "./op-times.js";
+import { opTimer, timeSteps } from "./op-times.js";
 
 const ops = opTimer(process.argv.includes("--ops"));
 
@@ -48,20 +48,7 @@ function step(): number {
   return l.item();
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
 const reps = Number(process.argv[2] ?? 50);
-const first = step();
-const until = performance.now() + 1500;
-do step();
-while (performance.now() < until);
-const t: number[] = [];
-ops.clear();
-for (let r = 0; r < reps; r++) {
-  gc?.();
-  const t0 = performance.now();
-  step();
-  t.push(performance.now() - t0);
-}
-t.sort((a, b) => a - b);
+const { first, times: t } = timeSteps(step, reps, ops);
 ops.report(reps, 60);
 console.log(`W3 first loss ${first.toFixed(6)}; median ${t[t.length >> 1].toFixed(2)} ms, min ${t[0].toFixed(2)} ms over ${reps}`);

@@ -3,7 +3,7 @@
 // cross-entropy), NCHW, batch 32, float32.
 // Run: node --expose-gc --import tsx bench/w7.ts [reps] [--ops]
 import { np, nn, valueAndGrad, Tensor } from "../src/index.js";
-import { opTimer } from "./op-times.js";
+import { opTimer, timeSteps } from "./op-times.js";
 
 const ops = opTimer(process.argv.includes("--ops"));
 
@@ -48,22 +48,8 @@ function step(): number {
   return v.item();
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
 const reps = Number(process.argv[2] ?? 50);
-const first = step();
-const until = performance.now() + 1500;
-do step();
-while (performance.now() < until);
-const t: number[] = [];
-ops.clear();
-let last = 0;
-for (let r = 0; r < reps; r++) {
-  gc?.();
-  const t0 = performance.now();
-  last = step();
-  t.push(performance.now() - t0);
-}
-t.sort((a, b) => a - b);
+const { first, last, times: t, gc } = timeSteps(step, reps, ops);
 ops.report(reps, 40);
 console.log(
   `W7 float32: median ${t[t.length >> 1].toFixed(2)} ms/step, min ${t[0].toFixed(2)}, max ${t[t.length - 1].toFixed(2)} ` +
