@@ -1,8 +1,8 @@
 // Assembles the WAT text of the GEMM modules, one per element type: each imports the library's
 // single memory ("env" "memory", created and grown from JS) and holds the micro-kernel, the two
 // packing routines and the exported blocked driver `gemm`. Two small modules rather than one
-// because Chrome refuses synchronous compilation (`new WebAssembly.Module`) of modules over 4 KB
-// on the main thread.
+// because Chrome long refused synchronous compilation (`new WebAssembly.Module`) of modules over
+// 4 KB on a page's main thread (later 8 MB; docs/internals.md, "Browsers").
 import { DTYPES } from "./common.mjs";
 import { kernelWat } from "./kernel.mjs";
 import { packWat } from "./pack.mjs";
