@@ -2,7 +2,7 @@ import { Tensor, viewOf, zerosOf } from "../tensor/tensor.js";
 import { contiguousStrides } from "../tensor/shape.js";
 import { definePrimitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
-import { addStrided } from "../kernels/gather.js";
+import { placeStrided } from "../kernels/gather.js";
 import { toTensor } from "./args.js";
 import { ViewParams } from "./index-key.js";
 
@@ -35,7 +35,7 @@ const unviewPrim = definePrimitive<ViewParams>({
     if (g.size === 0) return out;
     const buf = out.buffer();
     const [st, off] = viewGeometry(p, contiguousStrides(p.inShape), 0);
-    addStrided(g.contiguousData(false), p.outShape, st, buf, off);
+    placeStrided(g.contiguousData(false), p.outShape, st, buf, off);
     // A 0-d result keeps its value in `scalar`: rebuild it from the written buffer.
     return p.inShape.length === 0 ? viewOf(out, [], [], 0) : out;
   },
