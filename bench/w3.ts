@@ -1,8 +1,10 @@
 // W3 of BENCHMARKS.md, chainrule only, from src/ (no build): one forward + backward + SGD step of
 // an MLP 784-512-256-10 (relu, softmax cross-entropy through a max-shifted logsumexp), batch 128,
 // float32, written as bench/workloads/chainrule.mjs writes it.
-// Run: node --expose-gc --import tsx bench/w3.ts [reps] [--phases]
-import { np, nn, valueAndGrad, stopGradient, Tensor } from "../src/index.js";
+// Run: node --expose-gc --import tsx bench/w3.ts [reps] [--ops] [--jit]
+// --jit compiles the whole step (forward, backward and update) with `jit`, as the chainrule-jit
+// system of bench/run.mjs does.
+import { np, nn, valueAndGrad, stopGradient, jit, Tensor } from "../src/index.js";
 import { opTimer, timeSteps } from "./op-times.js";
 
 const ops = opTimer(process.argv.includes("--ops"));
@@ -42,13 +44,18 @@ const loss = ([w1, b1, w2, b2, w3, b3]: Tensor[]): Tensor => {
   return crossEntropy(np.add(np.matmul(h2, w3), b3), Y);
 };
 const vg = valueAndGrad(loss);
+const update = (ps: Tensor[]): [Tensor, Tensor[]] => {
+  const [l, g] = vg(ps) as unknown as [Tensor, Tensor[]];
+  return [l, ps.map((p, i) => np.subtract(p, np.multiply(0.01, g[i])))];
+};
+const compiled = process.argv.includes("--jit") ? jit(update) : update;
 function step(): number {
-  const [l, g] = vg(params) as unknown as [Tensor, Tensor[]];
-  params = params.map((p, i) => np.subtract(p, np.multiply(0.01, g[i])));
+  const [l, next] = compiled(params);
+  params = next;
   return l.item();
 }
 
-const reps = Number(process.argv[2] ?? 50);
+const reps = Number(process.argv[2]?.startsWith("--") ? 50 : process.argv[2] ?? 50);
 const { first, times: t } = timeSteps(step, reps, ops);
 ops.report(reps, 60);
-console.log(`W3 first loss ${first.toFixed(6)}; median ${t[t.length >> 1].toFixed(2)} ms, min ${t[0].toFixed(2)} ms over ${reps}`);
+console.log(`W3${compiled === update ? "" : " (jit)"} first loss ${first.toFixed(6)}; median ${t[t.length >> 1].toFixed(2)} ms, min ${t[0].toFixed(2)} ms over ${reps}`);

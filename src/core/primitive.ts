@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor/tensor.js";
+import type { TypedArray } from "../tensor/dtype.js";
 
 /** An argument as primitives see it: a tensor (maybe traced) or a JS number (a weak scalar). */
 export type Arg = Tensor | number;
@@ -42,6 +43,13 @@ export interface PrimitiveSpec<P> {
    * computed in float64 (float32 results are rounded after). jit fuses such primitives.
    */
   scalarFn?: (...xs: number[]) => number;
+  /**
+   * `impl` writing its result into `out` (overwritten whatever it held) when `out` is exactly the
+   * result's storage (length and array type) and overlaps no argument's storage, else allocating
+   * as `impl` does; bitwise `impl`'s result either way. jit gives it a buffer it reuses from call
+   * to call for a value that never reaches the caller.
+   */
+  implInto?: (args: Arg[], params: P, out: TypedArray) => Tensor;
 }
 
 export class Primitive<P = unknown> {
@@ -55,6 +63,7 @@ export class Primitive<P = unknown> {
   readonly nondiff: boolean;
   batch: BatchRule<P> | undefined;
   readonly scalarFn: ((...xs: number[]) => number) | undefined;
+  readonly implInto: PrimitiveSpec<P>["implInto"];
   /** Set for primitives made by users with `primitive(fn)`; the registry sweep skips them. */
   readonly user: boolean;
 
@@ -69,6 +78,7 @@ export class Primitive<P = unknown> {
     this.nondiff = spec.nondiff === true;
     this.batch = spec.batch;
     this.scalarFn = spec.scalarFn;
+    this.implInto = spec.implInto;
     this.user = user;
   }
 }

@@ -9,6 +9,7 @@ import { gemmBest as gemm } from "../kernels/wasm/gemm.js";
 import { resultDtype, toTensor } from "./args.js";
 import { astype } from "./cast.js";
 import { transpose } from "./shape.js";
+import { outputArray } from "./out-buffer.js";
 
 /**
  * A general contraction (XLA's dot_general): `lb[i]`/`rb[i]` are paired batch axes, `lc[i]`/`rc[i]`
@@ -113,7 +114,7 @@ function computeDtype(d: DType): DType {
   return d === "bool" ? "float64" : d;
 }
 
-function contractImpl(a0: Arg, b0: Arg, p: ContractParams): Tensor {
+function contractImpl(a0: Arg, b0: Arg, p: ContractParams, into: TypedArray | null = null): Tensor {
   const dt = resultDtype(a0, b0);
   const cdt = computeDtype(dt);
   const a = castConcrete(toTensor(a0), cdt);
@@ -122,7 +123,8 @@ function contractImpl(a0: Arg, b0: Arg, p: ContractParams): Tensor {
   const rf = freeAxes(b.ndim, p.rb, p.rc);
   const outShape = p.lb.map((ax) => a.shape[ax]).concat(lf.map((ax) => a.shape[ax]), rf.map((ax) => b.shape[ax]));
   const size = shapeSize(outShape);
-  const out = allocArray(cdt, size);
+  // bool products are counted in float64 then tested: no caller's buffer for those.
+  const out = dt === cdt ? outputArray(into, cdt, size, [a0, b0]) : allocArray(cdt, size);
   if (size > 0) {
     const A = asOperand3(a, p.lb, lf, p.lc);
     const B = asOperand3(b, p.rb, p.rc, rf);
@@ -164,6 +166,9 @@ const contractPrim = definePrimitive<ContractParams>({
   name: "dot_general",
   impl: (args, p) => contractImpl(args[0], args[1], p),
   impl2: (a, b, p) => contractImpl(a, b, p),
+  // Under jit a product that never reaches the caller is written into a buffer the plan keeps:
+  // no fresh (page-faulting) output array per call.
+  implInto: (args, p, out) => contractImpl(args[0], args[1], p, out),
   // The cotangent of one operand is g contracted with the other operand over the other's free
   // axes (batch axes stay batch), then transposed back into the operand's axis order.
   vjp: (g, _ans, args, p, i) => {

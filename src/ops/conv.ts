@@ -7,6 +7,7 @@ import { DType, TypedArray, allocArray, floatResult, promoteTypes } from "../ten
 import { Arg, definePrimitive } from "../core/primitive.js";
 import { bind, bind2 } from "../core/trace.js";
 import { toTensor } from "./args.js";
+import { outputArray } from "./out-buffer.js";
 import { add } from "./arith.js";
 import { sum } from "./reduce.js";
 import { reshape } from "./shape.js";
@@ -64,12 +65,12 @@ function contiguous(t: Tensor, dt: DType): TypedArray {
   return out;
 }
 
-function conv2dImpl(args: Arg[], p: ConvParams): Tensor {
+function conv2dImpl(args: Arg[], p: ConvParams, into: TypedArray | null = null): Tensor {
   const x = toTensor(args[0]), w = toTensor(args[1]);
   const dt = convDtype(x, w);
   const geo = geometry(x.shape, w.shape, p);
   const shape = [geo.N, geo.O, geo.OH, geo.OW];
-  const out = allocArray(dt, geo.N * geo.O * geo.OH * geo.OW);
+  const out = outputArray(into, dt, geo.N * geo.O * geo.OH * geo.OW, args);
   const bias = args.length === 3 ? toTensor(args[2]).contiguousData(false) : null;
   convForward(view4(x, dt), contiguous(w, dt), bias, geo, out);
   return fromBuffer(out, shape, dt);
@@ -80,12 +81,13 @@ interface InputGradParams extends ConvParams {
   inHW: readonly [number, number];
 }
 
-function inputGradImpl(args: Arg[], p: InputGradParams): Tensor {
+function inputGradImpl(args: Arg[], p: InputGradParams, into: TypedArray | null = null): Tensor {
   const gy = toTensor(args[0]), w = toTensor(args[1]);
   const dt = convDtype(gy, w);
   const xShape = [gy.shape[0], w.shape[1] * p.groups, p.inHW[0], p.inHW[1]];
   const geo = geometry(xShape, w.shape, p);
-  const dx = allocArray(dt, xShape[0] * xShape[1] * xShape[2] * xShape[3]);
+  const dx = outputArray(into, dt, xShape[0] * xShape[1] * xShape[2] * xShape[3], args);
+  if (dx === into) dx.fill(0); // the kernel adds into it
   convInputGrad(contiguous(gy, dt), contiguous(w, dt), geo, dx);
   return fromBuffer(dx, xShape, dt);
 }
@@ -94,12 +96,12 @@ interface WeightGradParams extends ConvParams {
   kHW: readonly [number, number];
 }
 
-function weightGradImpl(args: Arg[], p: WeightGradParams): Tensor {
+function weightGradImpl(args: Arg[], p: WeightGradParams, into: TypedArray | null = null): Tensor {
   const x = toTensor(args[0]), gy = toTensor(args[1]);
   const dt = convDtype(x, gy);
   const wShape = [gy.shape[1], x.shape[1] / p.groups, p.kHW[0], p.kHW[1]];
   const geo = geometry(x.shape, wShape, p);
-  const dw = allocArray(dt, wShape[0] * wShape[1] * wShape[2] * wShape[3]);
+  const dw = outputArray(into, dt, wShape[0] * wShape[1] * wShape[2] * wShape[3], args);
   convWeightGrad(view4(x, dt), contiguous(gy, dt), geo, dw);
   return fromBuffer(dw, wShape, dt);
 }
@@ -125,6 +127,7 @@ function bilinearJvp(f: (a: Arg, b: Arg) => Tensor, ts: (Tensor | null)[], ans: 
 const conv2dPrim = definePrimitive<ConvParams>({
   name: "conv2d",
   impl: conv2dImpl,
+  implInto: conv2dImpl,
   vjp: (g, _ans, args, p, i) => {
     if (i === 0) return unbroadcast(conv2dInputGrad(g, args[1], { ...convOnly(p), inHW: hw(args[0]) }), args[0]);
     if (i === 1) return unbroadcast(conv2dWeightGrad(args[0], g, { ...convOnly(p), kHW: hw(args[1]) }), args[1]);
@@ -144,6 +147,7 @@ const conv2dPrim = definePrimitive<ConvParams>({
 const inputGradPrim = definePrimitive<InputGradParams>({
   name: "conv2d_input_grad",
   impl: inputGradImpl,
+  implInto: inputGradImpl,
   // <conv2d_input_grad(gy, w), c> = <gy, conv2d(c, w)>: conv2d is this op's adjoint in gy, and
   // the weight gradient of conv2d at input c is its adjoint in w.
   vjp: (g, _ans, args, p, i) =>
@@ -156,6 +160,7 @@ const inputGradPrim = definePrimitive<InputGradParams>({
 const weightGradPrim = definePrimitive<WeightGradParams>({
   name: "conv2d_weight_grad",
   impl: weightGradImpl,
+  implInto: weightGradImpl,
   // <conv2d_weight_grad(x, gy), c> = <gy, conv2d(x, c)> = <x, conv2d_input_grad(gy, c)>.
   vjp: (g, _ans, args, p, i) =>
     i === 0

@@ -7,6 +7,7 @@ import { DType, TypedArray, allocArray, floatResult } from "../tensor/dtype.js";
 import { Arg, definePrimitive } from "../core/primitive.js";
 import { bind1, bind2 } from "../core/trace.js";
 import { toTensor } from "./args.js";
+import { outputArray } from "./out-buffer.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
 import type { View4 } from "../kernels/im2col.js";
 import { recordScatterOrigin } from "./pool-origin.js";
@@ -45,9 +46,9 @@ const outShape = (t: Tensor, p: PoolParams) => [t.shape[0], t.shape[1], p.outHW[
 const inShape = (t: Tensor, p: PoolParams) => [t.shape[0], t.shape[1], p.inHW[0], p.inHW[1]];
 const size4 = (s: number[]) => s[0] * s[1] * s[2] * s[3];
 
-function maxPoolImpl(x: Tensor, p: PoolParams, idx: Int32Array | null): Tensor {
+function maxPoolImpl(x: Tensor, p: PoolParams, idx: Int32Array | null, into: TypedArray | null = null): Tensor {
   const shape = outShape(x, p);
-  const out = allocArray(x.dtype, size4(shape));
+  const out = outputArray(into, x.dtype, size4(shape), [x]);
   maxPool(view4(x), geometry(x.shape[0], x.shape[1], p), out, idx);
   return fromBuffer(out, shape, x.dtype);
 }
@@ -80,9 +81,9 @@ export function maxPoolPositions(x: Arg, p: PoolParams, pooled?: Tensor): Tensor
  */
 const positionsOf = new WeakMap<Tensor, Tensor>();
 
-function maxPoolForward(x: Tensor, p: PoolParams): Tensor {
+function maxPoolForward(x: Tensor, p: PoolParams, into: TypedArray | null = null): Tensor {
   const idx = new Int32Array(x.shape[0] * x.shape[1] * p.outHW[0] * p.outHW[1]);
-  const out = maxPoolImpl(x, p, idx);
+  const out = maxPoolImpl(x, p, idx, into);
   positionsOf.set(out, fromBuffer(idx, out.shape, "int32"));
   return out;
 }
@@ -96,6 +97,7 @@ const maxPoolPrim = definePrimitive<PoolParams>({
   name: "max_pool2d",
   impl: (args, p) => maxPoolForward(toTensor(args[0]), p),
   impl1: (x, p) => maxPoolForward(toTensor(x), p),
+  implInto: (args, p, out) => maxPoolForward(toTensor(args[0]), p, out),
   vjp: (g, ans, args, p) => {
     const positions = positionsFor(ans, args[0], p);
     const dx = maxPoolScatter(g, positions, p);
@@ -132,17 +134,21 @@ const gatherPrim = definePrimitive<PoolParams>({
   jvp: (t, ans, args, p) => fitTangent(maxPoolGather(t, args[1], p), ans),
 });
 
+function scatterImpl(args: Arg[], p: PoolParams, into: TypedArray | null = null): Tensor {
+  const g = toTensor(args[0]), idx = toTensor(args[1]);
+  const shape = inShape(g, p);
+  const dx = outputArray(into, g.dtype, size4(shape), args);
+  if (dx === into) dx.fill(0); // the kernels add into it
+  const positions = idx.contiguousData(false) as Int32Array;
+  if (plain2x2(p)) scatterPlanes2x2(flatData(g), shape[2], shape[3], positions, p.outHW[0], p.outHW[1], dx);
+  else scatterPlanes(flatData(g), shape[2] * shape[3], positions, p.outHW[0] * p.outHW[1], dx);
+  return fromBuffer(dx, shape, g.dtype);
+}
+
 const scatterPrim = definePrimitive<PoolParams>({
   name: "max_pool2d_scatter",
-  impl: (args, p) => {
-    const g = toTensor(args[0]), idx = toTensor(args[1]);
-    const shape = inShape(g, p);
-    const dx = allocArray(g.dtype, size4(shape));
-    const positions = idx.contiguousData(false) as Int32Array;
-    if (plain2x2(p)) scatterPlanes2x2(flatData(g), shape[2], shape[3], positions, p.outHW[0], p.outHW[1], dx);
-    else scatterPlanes(flatData(g), shape[2] * shape[3], positions, p.outHW[0] * p.outHW[1], dx);
-    return fromBuffer(dx, shape, g.dtype);
-  },
+  impl: scatterImpl,
+  implInto: scatterImpl,
   vjp: (g, _ans, args, p) => unbroadcast(maxPoolGather(g, args[1], p), args[0]),
   jvp: (t, ans, args, p) => fitTangent(maxPoolScatter(t, args[1], p), ans),
 });

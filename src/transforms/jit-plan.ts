@@ -2,12 +2,13 @@
 // elementwise primitives of one shape (and full sums of them) into fused kernels, and replays
 // the rest primitive by primitive. Fused kernels write only the values read outside their
 // group, into buffers the plan owns and reuses from call to call when the value provably never
-// reaches the caller (not an output, nor viewed by one).
+// reaches the caller (not an output, nor viewed by one); so do the primitives whose kernel can
+// write into a given buffer (`implInto`: the matrix products, for one).
 import { Tensor, fromBuffer, scalarTensor, viewOf } from "../tensor/tensor.js";
 import { DType, TypedArray, allocArray } from "../tensor/dtype.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { ConcretizationError } from "../errors.js";
-import { Arg } from "../core/primitive.js";
+import { Arg, Primitive } from "../core/primitive.js";
 import { Equation, GraphArg } from "../core/graph.js";
 import { FusedInputKind, FusedKernel, FusedOpName, FusedProgram } from "../kernels/fused/program.js";
 import { compileFused } from "../kernels/fused/compile.js";
@@ -54,7 +55,18 @@ interface Group {
   reuse: boolean[];
 }
 
-type Step = { eqn: Equation } | { group: Group };
+interface EqnStep {
+  eqn: Equation;
+  /** The primitive's `implInto` when the result gets a buffer the plan owns and reuses. */
+  write: NonNullable<Primitive<unknown>["implInto"]> | null;
+  /** Elements of the result, and its buffer once made. */
+  n: number;
+  buffer: TypedArray | null;
+}
+
+type Step = EqnStep | { group: Group };
+
+const eqnStep = (eqn: Equation): EqnStep => ({ eqn, write: null, n: eqn.shape.reduce((x, y) => x * y, 1), buffer: null });
 
 /** What the plan knows of a value: its shape and dtype as traced. */
 type ValueInfo = { readonly shape: readonly number[]; readonly dtype: DType; readonly weak: boolean };
@@ -143,7 +155,7 @@ export function buildPlan(
     if (d !== undefined && !scheduledDeferred.has(id)) {
       scheduledDeferred.add(id);
       for (const a of d.args) if (typeof a !== "number" && "id" in a) readOutside(a.id, null);
-      steps.push({ eqn: d });
+      steps.push(eqnStep(d));
     }
   };
 
@@ -256,7 +268,7 @@ export function buildPlan(
       }
     }
     for (const a of eq.args) if (typeof a !== "number" && "id" in a) readOutside(a.id, null);
-    steps.push({ eqn: eq });
+    steps.push(eqnStep(eq));
   }
   for (const o of outputs) if (typeof o !== "number" && "id" in o) readOutside(o.id, null);
   for (const g of [...open.values()]) seal(g);
@@ -272,7 +284,10 @@ export function buildPlan(
       if (typeof a !== "number" && "id" in a) escapes[a.id] = 1;
     }
   }
-  for (const s of steps) if ("group" in s) finishGroup(s.group, escapes);
+  for (const s of steps) {
+    if ("group" in s) finishGroup(s.group, escapes);
+    else if (!escapes[s.eqn.out]) s.write = s.eqn.prim.implInto ?? null;
+  }
   return makeRunner(steps, values, nInputs, outputs);
 }
 
@@ -317,7 +332,13 @@ function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak
           // impl1/impl2) made a 5,000-op scalar replay 4x slower (0.21 -> 0.86 µs/op on W1 under
           // jit), the closures' shared code seeing every primitive.
           const eq = s.eqn;
-          const ans = eq.prim.impl(eq.args.map(get), eq.params);
+          let ans: Tensor;
+          if (s.write !== null && !reentrant) {
+            // The previous call's value in this buffer is dead: it never left the plan.
+            let b = s.buffer;
+            if (b === null) b = s.buffer = allocArray(eq.dtype, s.n);
+            ans = s.write(eq.args.map(get), eq.params, b);
+          } else ans = eq.prim.impl(eq.args.map(get), eq.params);
           if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
             throw new ConcretizationError(
               `jit: ${eq.prim.name} gave shape (${ans.shape.join(", ")}) ${ans.dtype} on this call but (${eq.shape.join(", ")}) ` +
