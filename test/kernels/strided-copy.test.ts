@@ -43,20 +43,25 @@ const GEOMETRIES: [number[], number[], number][] = [
 
 for (const dtype of ["float64", "float32"] as const) {
   const Arr = dtype === "float64" ? Float64Array : Float32Array;
+  const filled = (n: number, f: (i: number) => number) => {
+    const a = new Arr(n);
+    for (let i = 0; i < n; i++) a[i] = f(i);
+    return a;
+  };
   for (const [shape, strides, offset] of GEOMETRIES) {
     const label = `${dtype} shape [${shape}] strides [${strides}] offset ${offset}`;
     const pos = positions(shape, strides, offset);
     assert.equal(new Set(pos).size, pos.length, "test geometry must not repeat positions");
 
     test(`copyStridedInto reads every view element in C order: ${label}`, () => {
-      const src = Arr.from({ length: 10000 }, (_, i) => i * 0.5 - 7);
+      const src = filled(10000, (i) => i * 0.5 - 7);
       const dst = new Arr(pos.length).fill(NaN);
       copyStridedInto(src, offset, shape, strides, dst);
       assert.deepEqual(Array.from(dst), pos.map((p) => src[p]));
     });
 
     test(`placeStrided writes every element to its view position and nothing else: ${label}`, () => {
-      const src = Arr.from({ length: pos.length }, (_, i) => i + 1);
+      const src = filled(pos.length, (i) => i + 1);
       const dst = new Arr(10000).fill(-1);
       placeStrided(src, shape, strides, dst, offset);
       const want = new Arr(10000).fill(-1);
