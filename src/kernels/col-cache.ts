@@ -98,3 +98,14 @@ export function recallColumns(x: View4, geo: ConvGeom, like: TypedArray): TypedA
   if (e === undefined || e.col === null || e.col.constructor !== like.constructor || e.key !== keyOf(x, geo, e.col)) return null;
   return e.col;
 }
+
+/**
+ * Forgets the columns kept for `storage`, whose contents are about to change: jit rewrites the
+ * buffers it owns on every call, and a kept unfolding of last call's values would be stale.
+ */
+export function forgetColumns(storage: object): void {
+  const e = byStorage.get(storage);
+  if (e === undefined) return;
+  evict(e);
+  byStorage.delete(storage);
+}

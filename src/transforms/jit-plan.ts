@@ -4,7 +4,7 @@
 // group, into buffers the plan owns and reuses from call to call when the value provably never
 // reaches the caller (not an output, nor viewed by one); so do the primitives whose kernel can
 // write into a given buffer (`implInto`: the matrix products, for one).
-import { Tensor, fromBuffer, scalarTensor, viewOf } from "../tensor/tensor.js";
+import { Tensor, copyStridedInto, fromBuffer, scalarTensor, viewOf } from "../tensor/tensor.js";
 import { DType, TypedArray, allocArray } from "../tensor/dtype.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { ConcretizationError } from "../errors.js";
@@ -12,6 +12,7 @@ import { Arg, Primitive } from "../core/primitive.js";
 import { Equation, GraphArg } from "../core/graph.js";
 import { FusedInputKind, FusedKernel, FusedOpName, FusedProgram } from "../kernels/fused/program.js";
 import { compileFused } from "../kernels/fused/compile.js";
+import { forgetColumns } from "../kernels/col-cache.js";
 import { broadcastTo } from "../ops/shape.js";
 
 /** Primitive names with a named fused op (others with a scalar function become `fn` ops). */
@@ -53,6 +54,8 @@ interface Group {
   /** Per exported value: a reusable buffer (null: allocate each call, the caller may keep it). */
   buffers: (TypedArray | null)[];
   reuse: boolean[];
+  /** Per input: where a strided (or broadcast) input is copied contiguous, kept between calls. */
+  scratch: (TypedArray | null)[];
 }
 
 interface EqnStep {
@@ -217,7 +220,7 @@ export function buildPlan(
         g = {
           shape: eq.shape, n: eq.shape.reduce((x, y) => x * y, 1), dtype: eq.dtype as "float32" | "float64", m: 1,
           inputs: [], inputIndex: new Map(), ops: [], cse: new Map(), local: new Map(), exports: new Set(), sums: [], sealed: false,
-          kernel: null, outIds: [], buffers: [], reuse: [],
+          kernel: null, outIds: [], buffers: [], reuse: [], scratch: [],
         };
         open.set(key, g);
       }
@@ -307,6 +310,7 @@ function finishGroup(g: Group, escapes: Uint8Array): void {
   g.kernel = compileFused(program);
   g.reuse = g.outIds.map((id) => !escapes[id]);
   g.buffers = g.outIds.map(() => null);
+  g.scratch = g.inputs.map(() => null);
 }
 
 function flatData(t: Tensor): TypedArray {
@@ -334,9 +338,11 @@ function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak
           const eq = s.eqn;
           let ans: Tensor;
           if (s.write !== null && !reentrant) {
-            // The previous call's value in this buffer is dead: it never left the plan.
+            // The previous call's value in this buffer is dead: it never left the plan. Columns a
+            // convolution kept for it (kernels/col-cache.ts) are forgotten with it.
             let b = s.buffer;
             if (b === null) b = s.buffer = allocArray(eq.dtype, s.n);
+            else forgetColumns(b);
             ans = s.write(eq.args.map(get), eq.params, b);
           } else ans = eq.prim.impl(eq.args.map(get), eq.params);
           if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
@@ -348,16 +354,24 @@ function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak
           continue;
         }
         const g = s.group;
-        const ins = g.inputs.map((inp): TypedArray | number => {
+        const ins = g.inputs.map((inp, i): TypedArray | number => {
           const v = get(inp.src);
           if (typeof v === "number") return v;
           if (inp.kind === "scalar") return v.shape.length === 0 ? v.scalar : flatData(v)[0];
-          return flatData(inp.expand ? broadcastTo(v, g.shape) : v);
+          const t = inp.expand ? broadcastTo(v, g.shape) : v;
+          if (t.isContiguous || reentrant) return flatData(t);
+          // A strided view (a Hessian's batched slices, say) is copied into the plan's scratch:
+          // only the kernel reads it, during this call.
+          let b = g.scratch[i];
+          if (b === null || b.length !== t.size) b = g.scratch[i] = allocArray(t.dtype, t.size);
+          copyStridedInto(t.buffer(), t.offset, t.shape, t.strides, b);
+          return b;
         });
         const outs = g.outIds.map((_, j) => {
           if (g.reuse[j] && !reentrant) {
             let b = g.buffers[j];
             if (b === null) b = g.buffers[j] = allocArray(g.dtype, g.n);
+            else forgetColumns(b); // a convolution's kept unfolding of last call's values
             return b;
           }
           return allocArray(g.dtype, g.n);

@@ -5,7 +5,7 @@
 // corresponding check in src/transforms/jit-plan.ts or an `implInto` is removed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, nn, jit, grad, Tensor, primitive } from "../../src/index.js";
+import { np, nn, jit, grad, vjp, Tensor, primitive } from "../../src/index.js";
 import { registry } from "../../src/core/primitive.js";
 import { GraphTrace } from "../../src/core/graph.js";
 import { closeLevel, nextLevel } from "../../src/core/trace.js";
@@ -225,4 +225,36 @@ test("implInto equals impl on a buffer of garbage, for every primitive declaring
   }
   const declaring = [...registry.values()].filter((p) => p.implInto !== undefined).map((p) => p.name).sort();
   assert.deepEqual([...covered].sort(), declaring, "add the new implInto primitive to this test's function");
+});
+
+test("a convolution's kept unfolding of a reused buffer is not read after the buffer is rewritten", () => {
+  // S is a fused output the plan reuses. The weight gradient of a convolution of S runs before
+  // the only forward convolution of S that is kept (the pullback's own forward is dead code), so
+  // on the next call it would find the columns of last call's S unless rewriting S drops them.
+  const f = (w: Tensor, w2: Tensor, x: Tensor) => {
+    const S = np.tanh(np.multiply(x, 2));
+    const [, pull] = vjp((v: Tensor) => nn.functional.conv2d(S, v), w);
+    const [gw] = pull(np.ones([2, 3, 6, 6])) as unknown as Tensor[];
+    return [gw, nn.functional.conv2d(S, w2)];
+  };
+  const w = rand([3, 2, 3, 3], 1), w2 = rand([3, 2, 3, 3], 2);
+  const j = jit(f);
+  for (let k = 0; k < 4; k++) {
+    const x = rand([2, 2, 8, 8], 10 + k);
+    same(f(w, w2, x), j(w, w2, x), `call ${k}`);
+  }
+});
+
+test("strided and broadcast inputs of a fused group are copied afresh on every call", () => {
+  // x.T and x[:, 1:] are strided views, b broadcast along rows and copied: the plan keeps the
+  // contiguous copies between calls, so a stale copy would repeat the first call's values.
+  const f = (x: Tensor, b: Tensor) => {
+    const t = np.transpose(x).get(":-1", ":");
+    return np.add(np.multiply(np.sin(t), x.get(":", "1:")), np.exp(np.multiply(np.expandDims(b, 1), t)));
+  };
+  const j = jit(f);
+  for (let k = 0; k < 4; k++) {
+    const x = rand([40, 41], 20 + k), b = rand([40], 30 + k);
+    same(f(x, b), j(x, b), `call ${k}`);
+  }
 });
