@@ -12,6 +12,7 @@ import { Arg, Primitive } from "../core/primitive.js";
 import { Equation, GraphArg } from "../core/graph.js";
 import { FusedInputKind, FusedKernel, FusedOpName, FusedProgram } from "../kernels/fused/program.js";
 import { compileFused } from "../kernels/fused/compile.js";
+import { ScalarKernel, ScalarSource, compileScalarJs } from "../kernels/fused/js.js";
 import { forgetColumns } from "../kernels/col-cache.js";
 import { broadcastTo } from "../ops/shape.js";
 
@@ -56,6 +57,11 @@ interface Group {
   reuse: boolean[];
   /** Per input: where a strided (or broadcast) input is copied contiguous, kept between calls. */
   scratch: (TypedArray | null)[];
+  /** 0-d groups: straight-line code over the plan's value slots (see compileScalarJs). */
+  scalarKernel: ScalarKernel | null;
+  /** 0-d groups: inputs held as tensors (copied into their slots first), outputs needed as tensors. */
+  tensorIns: number[];
+  tensorOuts: number[];
 }
 
 interface EqnStep {
@@ -78,10 +84,13 @@ export interface Plan {
   run(inputs: Tensor[]): Arg[];
 }
 
-/** Elementwise, float, rank >= 1, every tensor operand of the output's dtype or a weak scalar. */
+/** Ops per fused 0-d kernel (the generated function stays well under V8's size limit for optimizing). */
+const MAX_SCALAR_OPS = 256;
+
+/** Elementwise, float, every tensor operand of the output's dtype or a weak scalar. */
 function fusable(eq: Equation, values: ValueInfo[]): boolean {
   const fn = eq.prim.scalarFn;
-  if (fn === undefined || (eq.dtype !== "float32" && eq.dtype !== "float64") || eq.shape.length === 0) return false;
+  if (fn === undefined || (eq.dtype !== "float32" && eq.dtype !== "float64")) return false;
   for (const a of eq.args) {
     if (typeof a === "number") continue;
     const v: ValueInfo = "id" in a ? values[a.id] : a.constant;
@@ -220,7 +229,7 @@ export function buildPlan(
         g = {
           shape: eq.shape, n: eq.shape.reduce((x, y) => x * y, 1), dtype: eq.dtype as "float32" | "float64", m: 1,
           inputs: [], inputIndex: new Map(), ops: [], cse: new Map(), local: new Map(), exports: new Set(), sums: [], sealed: false,
-          kernel: null, outIds: [], buffers: [], reuse: [], scratch: [],
+          kernel: null, outIds: [], buffers: [], reuse: [], scratch: [], scalarKernel: null, tensorIns: [], tensorOuts: [],
         };
         open.set(key, g);
       }
@@ -259,6 +268,9 @@ export function buildPlan(
       group.local.set(eq.out, -1 - (group.ops.length - 1)); // op index, encoded negative
       group.cse.set(cse, -1 - (group.ops.length - 1));
       groupOf.set(eq.out, group);
+      // A scalar (0-d) chain can run to thousands of ops (W1's graph is one): cut it into
+      // kernels small enough for V8 to optimize, the next one reading this one's outputs.
+      if (group.n === 1 && group.shape.length === 0 && group.ops.length >= MAX_SCALAR_OPS) seal(group);
       continue;
     }
     if (isFullSum(eq, values)) {
@@ -287,15 +299,25 @@ export function buildPlan(
       if (typeof a !== "number" && "id" in a) escapes[a.id] = 1;
     }
   }
+  // 0-d groups pass values to each other through the plan's slots; a value becomes a tensor only
+  // where something else reads it.
+  const asTensor = new Uint8Array(values.length);
+  for (const o of outputs) if (typeof o !== "number" && "id" in o) asTensor[o.id] = 1;
+  const inSlots = new Uint8Array(values.length);
   for (const s of steps) {
-    if ("group" in s) finishGroup(s.group, escapes);
+    if ("eqn" in s) for (const a of s.eqn.args) if (typeof a !== "number" && "id" in a) asTensor[a.id] = 1;
+    if ("group" in s && s.group.shape.length > 0) for (const i of s.group.inputs) if (typeof i.src !== "number" && "id" in i.src) asTensor[i.src.id] = 1;
+    if ("group" in s && s.group.shape.length === 0) for (const id of s.group.exports) inSlots[id] = 1;
+  }
+  for (const s of steps) {
+    if ("group" in s) finishGroup(s.group, escapes, asTensor, inSlots);
     else if (!escapes[s.eqn.out]) s.write = s.eqn.prim.implInto ?? null;
   }
   return makeRunner(steps, values, nInputs, outputs);
 }
 
 /** Renumbers a group's values (inputs first, then ops) and compiles its kernel. */
-function finishGroup(g: Group, escapes: Uint8Array): void {
+function finishGroup(g: Group, escapes: Uint8Array, asTensor: Uint8Array, inSlots: Uint8Array): void {
   const nIn = g.inputs.length;
   const fix = (v: number): number => (v < 0 ? nIn + (-1 - v) : v);
   for (const op of g.ops) op.args = op.args.map(fix);
@@ -307,6 +329,20 @@ function finishGroup(g: Group, escapes: Uint8Array): void {
     outputs: g.outIds.map((id) => fix(g.local.get(id) as number)),
     sums: g.sums.map((s) => fix(g.local.get(s.of) as number)),
   };
+  if (g.shape.length === 0) {
+    // 0-d: straight-line JS over the plan's value slots (a Wasm call's staging would cost more
+    // than the arithmetic). Numbers and constants are compiled in as literals.
+    const srcs = g.inputs.map((i): ScalarSource => {
+      const src = i.src;
+      if (typeof src === "number") return { value: src };
+      if ("constant" in src) return { value: src.constant.shape.length === 0 ? src.constant.scalar : flatData(src.constant)[0] };
+      if (!inSlots[src.id]) g.tensorIns.push(src.id);
+      return { slot: src.id };
+    });
+    g.scalarKernel = compileScalarJs(program, srcs, g.outIds);
+    g.tensorOuts = g.outIds.filter((id) => asTensor[id]);
+    return;
+  }
   g.kernel = compileFused(program);
   g.reuse = g.outIds.map((id) => !escapes[id]);
   g.buffers = g.outIds.map(() => null);
@@ -321,69 +357,105 @@ function flatData(t: Tensor): TypedArray {
   return t.contiguousData(false);
 }
 
+type Env = (Tensor | undefined)[];
+
+const valueOf = (env: Env, a: Source): Arg => (typeof a === "number" ? a : "id" in a ? (env[a.id] as Tensor) : a.constant);
+
 function makeRunner(steps: Step[], values: { shape: number[]; dtype: DType; weak: boolean }[], nInputs: number, outputs: readonly GraphArg[]): Plan {
   let running = false;
+  // The environment is kept between calls (a fresh one per call made W1's 20,000-value graph
+  // allocate 160 KB each time); the slots a call fills are emptied when it returns, so it keeps
+  // nothing alive. A replay entered again from inside itself gets its own.
+  const written: number[] = [];
+  for (let i = 0; i < nInputs; i++) written.push(i);
+  for (const s of steps)
+    if ("eqn" in s) written.push(s.eqn.out);
+    else written.push(...s.group.outIds, ...s.group.sums.map((x) => x.id));
+  const shared: Env = new Array(values.length);
+  // Values of 0-d groups, by value id (allocated only when the plan has such groups).
+  const hasScalar = steps.some((s) => "group" in s && s.group.shape.length === 0);
+  const sharedSlots = new Float64Array(hasScalar ? values.length : 0);
   const run = (inputs: Tensor[]): Arg[] => {
-    const env: (Tensor | undefined)[] = new Array(values.length);
-    for (let i = 0; i < nInputs; i++) env[i] = inputs[i];
-    const get = (a: Source): Arg => (typeof a === "number" ? a : "id" in a ? (env[a.id] as Tensor) : a.constant);
     const reentrant = running;
+    const env: Env = reentrant ? new Array(values.length) : shared;
+    const slots = reentrant ? new Float64Array(sharedSlots.length) : sharedSlots;
+    for (let i = 0; i < nInputs; i++) env[i] = inputs[i];
+    const get = (a: Source): Arg => valueOf(env, a);
     running = true;
     try {
       for (const s of steps) {
-        if ("eqn" in s) {
-          // One loop calling `impl` directly: per-equation closures built at plan time (to call
-          // impl1/impl2) made a 5,000-op scalar replay 4x slower (0.21 -> 0.86 µs/op on W1 under
-          // jit), the closures' shared code seeing every primitive.
-          const eq = s.eqn;
-          let ans: Tensor;
-          if (s.write !== null && !reentrant) {
-            // The previous call's value in this buffer is dead: it never left the plan. Columns a
-            // convolution kept for it (kernels/col-cache.ts) are forgotten with it.
-            let b = s.buffer;
-            if (b === null) b = s.buffer = allocArray(eq.dtype, s.n);
-            else forgetColumns(b);
-            ans = s.write(eq.args.map(get), eq.params, b);
-          } else ans = eq.prim.impl(eq.args.map(get), eq.params);
-          if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
-            throw new ConcretizationError(
-              `jit: ${eq.prim.name} gave shape (${ans.shape.join(", ")}) ${ans.dtype} on this call but (${eq.shape.join(", ")}) ` +
-                `${eq.dtype} when traced: its result depends on values, which a compiled function cannot follow; call it outside jit`,
-            );
-          env[eq.out] = ans;
+        if (!("eqn" in s)) {
+          if (s.group.shape.length === 0) runScalarGroup(s.group, env, slots);
+          else runGroup(s.group, env, reentrant);
           continue;
         }
-        const g = s.group;
-        const ins = g.inputs.map((inp, i): TypedArray | number => {
-          const v = get(inp.src);
-          if (typeof v === "number") return v;
-          if (inp.kind === "scalar") return v.shape.length === 0 ? v.scalar : flatData(v)[0];
-          const t = inp.expand ? broadcastTo(v, g.shape) : v;
-          if (t.isContiguous || reentrant) return flatData(t);
-          // A strided view (a Hessian's batched slices, say) is copied into the plan's scratch:
-          // only the kernel reads it, during this call.
-          let b = g.scratch[i];
-          if (b === null || b.length !== t.size) b = g.scratch[i] = allocArray(t.dtype, t.size);
-          copyStridedInto(t.buffer(), t.offset, t.shape, t.strides, b);
-          return b;
-        });
-        const outs = g.outIds.map((_, j) => {
-          if (g.reuse[j] && !reentrant) {
-            let b = g.buffers[j];
-            if (b === null) b = g.buffers[j] = allocArray(g.dtype, g.n);
-            else forgetColumns(b); // a convolution's kept unfolding of last call's values
-            return b;
-          }
-          return allocArray(g.dtype, g.n);
-        });
-        const sums = (g.kernel as FusedKernel)(g.n, g.m, ins, outs);
-        g.outIds.forEach((id, j) => (env[id] = fromBuffer(outs[j], g.shape, g.dtype)));
-        g.sums.forEach((s, j) => (env[s.id] = scalarTensor(sums[j], g.dtype)));
+        // One loop calling `impl` directly: per-equation closures built at plan time (to call
+        // impl1/impl2) made a 5,000-op scalar replay 4x slower (0.21 -> 0.86 µs/op on W1 under
+        // jit), the closures' shared code seeing every primitive.
+        const eq = s.eqn;
+        let ans: Tensor;
+        if (s.write !== null && !reentrant) {
+          // The previous call's value in this buffer is dead: it never left the plan. Columns a
+          // convolution kept for it (kernels/col-cache.ts) are forgotten with it.
+          let b = s.buffer;
+          if (b === null) b = s.buffer = allocArray(eq.dtype, s.n);
+          else forgetColumns(b);
+          ans = s.write(eq.args.map(get), eq.params, b);
+        } else ans = eq.prim.impl(eq.args.map(get), eq.params);
+        if (ans.dtype !== eq.dtype || !shapesEqual(ans.shape, eq.shape))
+          throw new ConcretizationError(
+            `jit: ${eq.prim.name} gave shape (${ans.shape.join(", ")}) ${ans.dtype} on this call but (${eq.shape.join(", ")}) ` +
+              `${eq.dtype} when traced: its result depends on values, which a compiled function cannot follow; call it outside jit`,
+          );
+        env[eq.out] = ans;
       }
+      return outputs.map(get);
     } finally {
       running = reentrant;
+      if (!reentrant) for (let i = 0; i < written.length; i++) env[written[i]] = undefined;
     }
-    return outputs.map(get);
   };
   return { run };
+}
+
+/** A 0-d group: tensors it reads copied into their slots, its kernel, tensors made of what others read. */
+function runScalarGroup(g: Group, env: Env, slots: Float64Array): void {
+  for (let i = 0; i < g.tensorIns.length; i++) {
+    const id = g.tensorIns[i];
+    const t = env[id] as Tensor;
+    slots[id] = t.shape.length === 0 ? t.scalar : flatData(t)[0];
+  }
+  (g.scalarKernel as ScalarKernel)(slots);
+  for (let j = 0; j < g.tensorOuts.length; j++) {
+    const id = g.tensorOuts[j];
+    env[id] = scalarTensor(slots[id], g.dtype);
+  }
+}
+
+function runGroup(g: Group, env: Env, reentrant: boolean): void {
+  const ins = g.inputs.map((inp, i): TypedArray | number => {
+    const v = valueOf(env, inp.src);
+    if (typeof v === "number") return v;
+    if (inp.kind === "scalar") return v.shape.length === 0 ? v.scalar : flatData(v)[0];
+    const t = inp.expand ? broadcastTo(v, g.shape) : v;
+    if (t.isContiguous || reentrant) return flatData(t);
+    // A strided view (a Hessian's batched slices, say) is copied into the plan's scratch:
+    // only the kernel reads it, during this call.
+    let b = g.scratch[i];
+    if (b === null || b.length !== t.size) b = g.scratch[i] = allocArray(t.dtype, t.size);
+    copyStridedInto(t.buffer(), t.offset, t.shape, t.strides, b);
+    return b;
+  });
+  const outs = g.outIds.map((_, j) => {
+    if (g.reuse[j] && !reentrant) {
+      let b = g.buffers[j];
+      if (b === null) b = g.buffers[j] = allocArray(g.dtype, g.n);
+      else forgetColumns(b); // a convolution's kept unfolding of last call's values
+      return b;
+    }
+    return allocArray(g.dtype, g.n);
+  });
+  const sums = (g.kernel as FusedKernel)(g.n, g.m, ins, outs);
+  g.outIds.forEach((id, j) => (env[id] = fromBuffer(outs[j], g.shape, g.dtype)));
+  g.sums.forEach((s, j) => (env[s.id] = scalarTensor(sums[j], g.dtype)));
 }
