@@ -13,7 +13,7 @@ function both<T>(f: () => T): [T, T] {
   try {
     return [withWasm, f()];
   } finally {
-    setWasmEnabled(true);
+    setWasmEnabled(!envOff);
   }
 }
 
@@ -24,8 +24,18 @@ function assertClose(a: Tensor, b: Tensor, tol: number): void {
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= tol * (1 + Math.abs(y[i])), `element ${i}: ${x[i]} vs ${y[i]}`);
 }
 
+// CHAINRULE_WASM=0 starts with the Wasm kernels off (the whole suite then runs on the JS ones);
+// `both` switches them on for its first half, which needs Wasm SIMD in the runtime either way.
+const envOff = ["0", "false", "off"].includes(process.env.CHAINRULE_WASM ?? "");
+
 test("Wasm is available here, so both paths really run", () => {
-  assert.equal(wasmAvailable(), true);
+  assert.equal(wasmAvailable(), !envOff, envOff ? "CHAINRULE_WASM=0 switches Wasm off" : "Wasm SIMD on");
+  setWasmEnabled(true);
+  try {
+    assert.equal(wasmAvailable(), true, "this runtime has WebAssembly SIMD");
+  } finally {
+    setWasmEnabled(!envOff);
+  }
 });
 
 for (const dtype of ["float64", "float32"] as const) {
