@@ -2,7 +2,7 @@
 // reused from call to call only for values that never reach the caller, rewritten in full (or
 // cleared, for kernels that add into their output) on every call, never shared with an operand,
 // and never reused by a replay entered again from inside itself. Each test here fails when the
-// corresponding check in src/transforms/jit-plan.ts or an `implInto` is removed.
+// corresponding check in src/transforms/jit-plan.ts / jit-run.ts or an `implInto` is removed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np, nn, jit, grad, vjp, Tensor, primitive } from "../../src/index.js";
