@@ -10,7 +10,7 @@ import { OutKind, binaryDtypes, binaryKernel, fusedUnaryVjp, outDtype, sameShape
 import { fromBuffer, scalarTensor } from "../tensor/tensor.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
-import { unaryWasmF32 } from "./unary-wasm.js";
+import { WASM_MIN_SIZE, binaryWasm, unaryWasm } from "./elementwise-wasm.js";
 
 export interface UnarySpec {
   /** Output dtype: "float" for transcendental functions (ints go to float64), "same", or "bool". */
@@ -31,7 +31,7 @@ export interface UnarySpec {
 /** An elementwise unary primitive and its user-facing function. */
 export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) => Tensor {
   const impl1 = (x: Arg): Tensor =>
-    (typeof x !== "number" && x.kind === 1 && x.size >= 4096 ? unaryWasmF32(name, x) : null) ??
+    (typeof x !== "number" && x.kind < 2 && x.size >= WASM_MIN_SIZE ? unaryWasm(name, x) : null) ??
     unaryKernel(x, outDtype(spec.out, dtypeOf(x)), fn);
   const vjp = spec.vjp;
   const jvp = spec.jvp ?? vjp;
@@ -91,7 +91,7 @@ export function binaryOp(
           const dt = kind === "bool" ? "bool" : kind === "same" || a.dtype === "float32" ? a.dtype : "float64";
           if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(fn(a.scalar, b.scalar), dt);
           if (a.size === b.size && shapesEqual(a.shape, b.shape) && a.isContiguous && b.isContiguous)
-            return sameShapeKernel(a, b, dt, fn);
+            return (a.size >= WASM_MIN_SIZE && a.kind < 2 ? binaryWasm(name, a, b) : null) ?? sameShapeKernel(a, b, dt, fn);
         }
       } else if (a.dtype === "float64" && a.shape.length === 0 && kind !== "bool") return scalarTensor(fn(a.scalar, b), "float64");
     } else if (typeof b !== "number" && b.dtype === "float64" && b.shape.length === 0 && kind !== "bool")
@@ -101,7 +101,8 @@ export function binaryOp(
       const v = unitView(a, b, unit, out) ?? unitView(b, a, unit, out);
       if (v !== null) return v;
     }
-    return binaryKernel(a, b, calc, out, fn, name);
+    const big = typeof a === "number" ? (b as Tensor).size : typeof b === "number" ? a.size : Math.max(a.size, b.size);
+    return (big >= WASM_MIN_SIZE ? binaryWasm(name, a, b) : null) ?? binaryKernel(a, b, calc, out, fn, name);
   };
   const vjp = spec.vjp;
   const jvp = spec.jvp ?? vjp;
