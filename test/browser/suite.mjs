@@ -6,6 +6,7 @@
 import * as cr from "/dist/index.js";
 import { gemmDriver, setWasmEnabled, wasmAvailable } from "/dist/kernels/wasm/loader.js";
 import { maxPool2x2Wasm } from "/dist/kernels/wasm-pool.js";
+import { elementwiseWasmCalls } from "/dist/ops/elementwise-wasm.js";
 import { enableThreads, disableThreads, threadCount } from "/dist/kernels/threads/web.js";
 
 const { np } = cr;
@@ -170,6 +171,24 @@ export async function runSuite(ctx) {
       worst = Math.max(worst, Math.abs(got[i] - want) / ulp);
     }
     return { ok: worst <= 1, detail: `worst ${worst} ulp` };
+  });
+
+  await check("eager float32 arithmetic on 8192 elements (Wasm path) is bitwise the correctly rounded result", () => {
+    const a = Float32Array.from(uniform(8192, 42), (v) => v * 1e3), b = Float32Array.from(uniform(8192, 43));
+    const row = Float32Array.from(uniform(64, 44));
+    const A = np.array(a, "float32"), B = np.array(b, "float32");
+    const before = elementwiseWasmCalls();
+    const got = [
+      typed(np.multiply(A, B)), typed(np.subtract(0.1, A)), typed(np.divide(A.reshape([128, 64]), np.array(row, "float32"))), typed(np.maximum(A, B)),
+    ];
+    const R = Math.fround, c = R(0.1);
+    const want = [
+      Float32Array.from(a, (v, i) => R(v * b[i])), Float32Array.from(a, (v) => R(c - v)), Float32Array.from(a, (v, i) => R(v / row[i % 64])),
+      Float32Array.from(a, (v, i) => (v > b[i] ? v : b[i])),
+    ];
+    const same = got.map((g, i) => sameBits(g, want[i]));
+    const viaWasm = elementwiseWasmCalls() - before;
+    return { ok: same.every(Boolean) && viaWasm === 4, detail: `bitwise per op: ${same}; ${viaWasm} of 4 through Wasm` };
   });
 
   await check("summing 1e6 float32 copies of 0.1 stays within 1e-6 relative", () => {
