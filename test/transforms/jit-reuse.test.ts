@@ -5,6 +5,7 @@
 // corresponding check in src/transforms/jit-plan.ts / jit-run.ts or an `implInto` is removed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { assertSameBits } from "../helpers/same-bits.js";
 import { np, nn, jit, grad, vjp, Tensor, primitive } from "../../src/index.js";
 import { registry } from "../../src/core/primitive.js";
 import { GraphTrace } from "../../src/core/graph.js";
@@ -15,24 +16,6 @@ function rand(shape: number[], seed: number, dtype: "float32" | "float64" = "flo
   const a = new Float64Array(n);
   for (let i = 0; i < n; i++) a[i] = lo + ((hi - lo) * (Math.imul(i + 7919 * seed, 2654435761) >>> 0)) / 2 ** 32;
   return np.array(dtype === "float32" ? Float32Array.from(a) : a, dtype).reshape(shape);
-}
-
-/** Same shape, dtype and bitwise values (arrays and objects of tensors compared leaf by leaf). */
-function same(a: unknown, b: unknown, path = "out"): void {
-  if (a instanceof Tensor) {
-    assert.ok(b instanceof Tensor, `${path}: expected a tensor`);
-    assert.deepEqual(b.shape, a.shape, `${path}: shape`);
-    assert.equal(b.dtype, a.dtype, `${path}: dtype`);
-    const x = a.toTypedArray(), y = b.toTypedArray();
-    for (let i = 0; i < x.length; i++) assert.ok(Object.is(x[i], y[i]), `${path}[${i}]: ${y[i]} !== ${x[i]}`);
-    return;
-  }
-  if (Array.isArray(a)) {
-    assert.ok(Array.isArray(b) && b.length === a.length, `${path}: expected an array of ${a.length}`);
-    a.forEach((v, i) => same(v, (b as unknown[])[i], `${path}[${i}]`));
-    return;
-  }
-  assert.equal(b, a, path);
 }
 
 /** A user primitive passing its argument through, handing it to `see` first (white-box probes). */
@@ -51,8 +34,8 @@ test("jit: an intermediate product's buffer is reused across calls, and rewritte
   const f = (x: Tensor): Tensor => np.square(np.add(look(np.matmul(x, w)), 1));
   const jf = jit(f);
   const xs = [rand([8, 16], 42, "float32"), rand([8, 16], 43, "float32"), rand([8, 16], 44, "float32")];
-  for (const x of xs) same(f(x), jf(x));
-  same(f(xs[0]), jf(xs[0]));
+  for (const x of xs) assertSameBits(f(x), jf(x));
+  assertSameBits(f(xs[0]), jf(xs[0]));
   // seen: eager f, trace, eager f, replay, eager f, replay, eager f, replay.
   const replays = [seen[3], seen[5], seen[7]];
   assert.ok(replays[0] === replays[1] && replays[1] === replays[2], "the replays share one product buffer");
@@ -72,10 +55,10 @@ test("jit: a reused product buffer never backs a value the caller gets (views, r
   jf(x1); // the tracing call
   const first = jf(x1);
   const copy = first.map((t) => np.array(t.toTypedArray().slice()).reshape(t.shape));
-  same(f(x2), jf(x2));
-  same(f(x2), jf(x2));
-  first.forEach((t, i) => same(copy[i], t, `first[${i}] after later calls`));
-  same(f(x1), jf(x1));
+  assertSameBits(f(x2), jf(x2));
+  assertSameBits(f(x2), jf(x2));
+  first.forEach((t, i) => assertSameBits(copy[i], t, `first[${i}] after later calls`));
+  assertSameBits(f(x1), jf(x1));
 });
 
 test("jit: products reused in every layout the kernels take equal eager on each call", () => {
@@ -94,20 +77,20 @@ test("jit: products reused in every layout the kernels take equal eager on each 
     const jf = jit(f);
     for (let k = 0; k < 4; k++) {
       const x = np.multiply(a, 1 + k / 4), y = np.subtract(b, k / 8);
-      same(f(x, y), jf(x, y), `${dt} call ${k}`);
+      assertSameBits(f(x, y), jf(x, y), `${dt} call ${k}`);
       // Gradients: the rank-one path (a broadcast cotangent) and the products of the backward pass.
       const g = grad((u: Tensor, v: Tensor) => np.sum(np.matmul(u, v)), [0, 1]);
-      same(g(x, y), jit(g)(x, y), `${dt} grad call ${k}`);
+      assertSameBits(g(x, y), jit(g)(x, y), `${dt} grad call ${k}`);
     }
   }
   // int32 products (JS kernel) reuse their buffer too; bool products are computed elsewhere.
   const ia = np.array([[1, 2, 3], [4, 5, 6]], "int32"), ib = np.array([[1, 0], [2, 1], [0, 3]], "int32");
   const fi = (x: Tensor, y: Tensor): Tensor => np.add(np.matmul(x, y), 1);
   const jfi = jit(fi);
-  for (let k = 0; k < 3; k++) same(fi(np.add(ia, k), ib), jfi(np.add(ia, k), ib));
+  for (let k = 0; k < 3; k++) assertSameBits(fi(np.add(ia, k), ib), jfi(np.add(ia, k), ib));
   const fb = (x: Tensor): Tensor => np.logicalNot(np.matmul(np.greater(x, 2), np.greater(x.T, 3)));
   const jfb = jit(fb);
-  for (let k = 0; k < 3; k++) same(fb(np.add(ia, k)), jfb(np.add(ia, k)));
+  for (let k = 0; k < 3; k++) assertSameBits(fb(np.add(ia, k)), jfb(np.add(ia, k)));
 });
 
 test("jit: a replay entered again from inside itself does not reuse its buffers", () => {
@@ -128,12 +111,12 @@ test("jit: a replay entered again from inside itself does not reuse its buffers"
   };
   const jf = jit(f);
   const want1 = f(x1), want2 = f(x2);
-  same(want1, jf(x1)); // trace
+  assertSameBits(want1, jf(x1)); // trace
   armed = true;
-  same(want1, jf(x1), "outer replay");
+  assertSameBits(want1, jf(x1), "outer replay");
   assert.ok(innerResult !== null, "the inner call ran");
-  same(want2, innerResult, "inner replay");
-  same(want1, jf(x1), "replay after");
+  assertSameBits(want2, innerResult, "inner replay");
+  assertSameBits(want1, jf(x1), "replay after");
 });
 
 test("dot_general's implInto writes into a fitting buffer, and never into an operand's", () => {
@@ -177,11 +160,11 @@ test("jit: reused conv and pooling buffers (forward, both gradients, scatter) eq
     for (let k = 0; k < 4; k++) {
       const x = rand([2, 2, 11, 11], 84 + k, dt);
       const got = jf(ws, x);
-      same(f(ws, x), got, `${dt} call ${k}`);
+      assertSameBits(f(ws, x), got, `${dt} call ${k}`);
       outs.push(got);
     }
     // Earlier results are intact after later calls.
-    for (let k = 0; k < 4; k++) same(f(ws, rand([2, 2, 11, 11], 84 + k, dt)), outs[k], `${dt} result ${k} kept`);
+    for (let k = 0; k < 4; k++) assertSameBits(f(ws, rand([2, 2, 11, 11], 84 + k, dt)), outs[k], `${dt} result ${k} kept`);
   }
 });
 
@@ -219,7 +202,7 @@ test("implInto equals impl on a buffer of garbage, for every primitive declaring
       const n = want.shape.reduce((x, y) => x * y, 1);
       const buf = eq.dtype === "int32" ? new Int32Array(n).fill(-7) : eq.dtype === "float32" ? new Float32Array(n).fill(NaN) : new Float64Array(n).fill(NaN);
       const got = eq.prim.implInto(args, eq.params, buf);
-      same(want, got, `${eq.prim.name} ${dt}`);
+      assertSameBits(want, got, `${eq.prim.name} ${dt}`);
       assert.equal(got.data, buf, `${eq.prim.name} ${dt}: written into the given buffer`);
     }
   }
@@ -241,7 +224,7 @@ test("a convolution's kept unfolding of a reused buffer is not read after the bu
   const j = jit(f);
   for (let k = 0; k < 4; k++) {
     const x = rand([2, 2, 8, 8], 10 + k);
-    same(f(w, w2, x), j(w, w2, x), `call ${k}`);
+    assertSameBits(f(w, w2, x), j(w, w2, x), `call ${k}`);
   }
 });
 
@@ -255,6 +238,6 @@ test("strided and broadcast inputs of a fused group are copied afresh on every c
   const j = jit(f);
   for (let k = 0; k < 4; k++) {
     const x = rand([40, 41], 20 + k), b = rand([40], 30 + k);
-    same(f(x, b), j(x, b), `call ${k}`);
+    assertSameBits(f(x, b), j(x, b), `call ${k}`);
   }
 });

@@ -4,26 +4,10 @@
 // (the eager 0-d kernels are the definition), on several calls with different inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { assertSameBits } from "../helpers/same-bits.js";
 import { np, jit, grad, valueAndGrad, primitive, Tensor } from "../../src/index.js";
 import { registry } from "../../src/core/primitive.js";
 import { setWasmEnabled } from "../../src/kernels/wasm/loader.js";
-
-function sameBits(want: unknown, got: unknown, path = "out"): void {
-  if (want instanceof Tensor) {
-    assert.ok(got instanceof Tensor, `${path}: a tensor`);
-    assert.deepEqual(got.shape, want.shape, `${path}: shape`);
-    assert.equal(got.dtype, want.dtype, `${path}: dtype`);
-    const a = want.toTypedArray(), b = got.toTypedArray();
-    for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${path}[${i}]: ${b[i]} !== ${a[i]}`);
-    return;
-  }
-  if (Array.isArray(want)) {
-    assert.ok(Array.isArray(got) && got.length === want.length, `${path}: array of ${want.length}`);
-    want.forEach((w, i) => sameBits(w, (got as unknown[])[i], `${path}[${i}]`));
-    return;
-  }
-  assert.ok(Object.is(want, got), `${path}: ${String(got)} !== ${String(want)}`);
-}
 
 /** W1 of BENCHMARKS.md with `steps` iterations: 5 ops each, all 0-d. */
 const w1 = (steps: number) => (x: Tensor) => {
@@ -35,7 +19,7 @@ for (const dtype of ["float64", "float32"] as const) {
   test(`jit: W1's gradient (thousands of 0-d ops, many kernels) equals eager bitwise, ${dtype}`, () => {
     const g = grad(w1(1000));
     const jg = jit(g);
-    for (const x of [0.5, -1.25, 3, 1e-8]) sameBits(g(np.array(x, dtype)), jg(np.array(x, dtype)), `x = ${x}`);
+    for (const x of [0.5, -1.25, 3, 1e-8]) assertSameBits(g(np.array(x, dtype)), jg(np.array(x, dtype)), `x = ${x}`);
   });
 
   test(`jit: value and gradient of a 0-d function with every fused op, ${dtype}`, () => {
@@ -48,7 +32,7 @@ for (const dtype of ["float64", "float32"] as const) {
     const vg = valueAndGrad(f, { argnums: [0, 1] });
     const jvg = jit(vg);
     for (const [x, y] of [[0.3, -0.7], [-2, 1.5], [0, 0], [1e3, -1e-3]])
-      sameBits(vg(np.array(x, dtype), np.array(y, dtype)), jvg(np.array(x, dtype), np.array(y, dtype)), `(${x}, ${y})`);
+      assertSameBits(vg(np.array(x, dtype), np.array(y, dtype)), jvg(np.array(x, dtype), np.array(y, dtype)), `(${x}, ${y})`);
   });
 }
 
@@ -63,7 +47,7 @@ test("jit: weak numbers and captured 0-d constants compiled in as literals keep 
     np.multiply(np.array(0.1, "float32").astype("float64"), x),
   ];
   const jf = jit(f);
-  for (const x of [2, -3, 0, -0]) sameBits(f(np.array(x)), jf(np.array(x)), `x = ${x}`);
+  for (const x of [2, -3, 0, -0]) assertSameBits(f(np.array(x)), jf(np.array(x)), `x = ${x}`);
 });
 
 test("jit: 0-d values read by array ops, and array sums read by 0-d ops, cross over as tensors", () => {
@@ -76,10 +60,10 @@ test("jit: 0-d values read by array ops, and array sums read by 0-d ops, cross o
     return [u, np.multiply(arr, u), s];
   };
   const jf = jit(f);
-  for (const x of [0.1, -0.4, 2]) sameBits(f(np.array(x), v), jf(np.array(x), v), `x = ${x}`);
+  for (const x of [0.1, -0.4, 2]) assertSameBits(f(np.array(x), v), jf(np.array(x), v), `x = ${x}`);
   const gf = grad((x: Tensor, w: Tensor) => np.sum((f(x, w) as Tensor[])[1]), { argnums: [0, 1] });
   const jgf = jit(gf);
-  for (const x of [0.1, -0.4]) sameBits(gf(np.array(x), v), jgf(np.array(x), v), `gradient at ${x}`);
+  for (const x of [0.1, -0.4]) assertSameBits(gf(np.array(x), v), jgf(np.array(x), v), `gradient at ${x}`);
 });
 
 test("jit: a 0-d replay entered again from inside itself gets its own value slots", () => {
@@ -99,12 +83,12 @@ test("jit: a 0-d replay entered again from inside itself gets its own value slot
   };
   const jf = jit(f);
   const want1 = f(np.array(0.75)), want2 = f(np.array(-2.5));
-  sameBits(want1, jf(np.array(0.75)), "trace");
+  assertSameBits(want1, jf(np.array(0.75)), "trace");
   armed = true;
-  sameBits(want1, jf(np.array(0.75)), "outer replay");
+  assertSameBits(want1, jf(np.array(0.75)), "outer replay");
   assert.ok(inner !== null, "the inner call ran");
-  sameBits(want2, inner, "inner replay");
-  sameBits(want1, jf(np.array(0.75)), "replay after");
+  assertSameBits(want2, inner, "inner replay");
+  assertSameBits(want1, jf(np.array(0.75)), "replay after");
 });
 
 test("jit: a replay of W1's gradient runs no primitive one by one (every op is in a 0-d kernel)", () => {
@@ -130,7 +114,7 @@ test("jit: a replay of W1's gradient runs no primitive one by one (every op is i
     const want = g(np.array(-0.3));
     eagerCalls = calls;
     calls = 0;
-    sameBits(want, jg(np.array(-0.3)));
+    assertSameBits(want, jg(np.array(-0.3)));
     replayCalls = calls;
   } finally {
     for (const [p, k, f] of saved) p[k] = f;
@@ -155,7 +139,7 @@ test("jit: a weak number meets float32 values as Math.fround(number), in every f
           if (wasm) assert.ok(Math.abs(got[i] - want[i]) <= 4e-7 * Math.max(1, Math.abs(want[i])), `wasm [${i}]`);
           else assert.ok(Object.is(got[i], want[i]), `js [${i}]: ${got[i]} !== ${want[i]}`);
       }
-      for (const x of [0.3, -1.25, 2]) sameBits(f(np.array(x, "float32")), jf(np.array(x, "float32")), `0-d ${x}`);
+      for (const x of [0.3, -1.25, 2]) assertSameBits(f(np.array(x, "float32")), jf(np.array(x, "float32")), `0-d ${x}`);
     } finally {
       setWasmEnabled(true);
     }
