@@ -10,7 +10,7 @@ import { OutKind, binaryDtypes, binaryKernel, fusedUnaryVjp, outDtype, sameShape
 import { fromBuffer, scalarTensor } from "../tensor/tensor.js";
 import { shapesEqual } from "../tensor/shape.js";
 import { fitTangent, unbroadcast } from "./grad-util.js";
-import { WASM_MIN_SIZE, binaryWasm, unaryWasm } from "./elementwise-wasm.js";
+import { VjpExpr, WASM_MIN_SIZE, binaryWasm, unaryWasm, vjpWasm } from "./elementwise-wasm.js";
 
 export interface UnarySpec {
   /** Output dtype: "float" for transcendental functions (ints go to float64), "same", or "bool". */
@@ -26,6 +26,11 @@ export interface UnarySpec {
    * every intermediate the rule's ops would store (Math.fround in float32, identity in float64).
    */
   fusedVjp?: (g: number, ans: number, x: number, round: (v: number) => number) => number;
+  /**
+   * `fusedVjp` as fused ops (arithmetic and sqrt only), for arrays of >= 4096 elements, which it
+   * runs through WebAssembly SIMD: same operations, same order, same bits (elementwise-wasm.ts).
+   */
+  wasmVjp?: VjpExpr;
 }
 
 /** An elementwise unary primitive and its user-facing function. */
@@ -36,6 +41,11 @@ export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) 
   const vjp = spec.vjp;
   const jvp = spec.jvp ?? vjp;
   const fused = spec.fusedVjp;
+  const wasmVjp = spec.wasmVjp;
+  // The one-pass first-order rule: through Wasm for large arrays when the op has it, else JS.
+  const onePass = (g: Tensor, ans: Tensor, x: Arg): Tensor | null =>
+    (wasmVjp !== undefined && ans.size >= WASM_MIN_SIZE ? vjpWasm(name, wasmVjp, g, ans, x) : null) ??
+    (fused ? fusedUnaryVjp(fused, g, ans, x) : null);
   const prim = definePrimitive<undefined>({
     name,
     impl: (args) => impl1(args[0]),
@@ -43,14 +53,14 @@ export function unaryOp(name: string, fn: Fn1, spec: UnarySpec): (x: ArrayLike) 
     vjp:
       vjp &&
       ((g, ans, args) => {
-        const r = fused ? fusedUnaryVjp(fused, g, ans, args[0]) : null;
+        const r = onePass(g, ans, args[0]);
         return r ?? unbroadcast(vjp(g, ans, args[0]), args[0]);
       }),
     // The default JVP is the VJP formula applied to the tangent, so the fused pass serves it too.
     jvp:
       jvp &&
       ((t, ans, args) => {
-        const r = fused && spec.jvp === undefined ? fusedUnaryVjp(fused, t, ans, args[0]) : null;
+        const r = spec.jvp === undefined ? onePass(t, ans, args[0]) : null;
         return r ?? fitTangent(jvp(t, ans, args[0]), ans);
       }),
     nondiff: spec.nondiff,

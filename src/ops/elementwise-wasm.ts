@@ -8,9 +8,11 @@
 // float64 ones stay on Math.*. Small, strided or mixed-dtype operands stay on the JS loops.
 import { Tensor, fromBuffer } from "../tensor/tensor.js";
 import { TypedArray, allocArray } from "../tensor/dtype.js";
+import { shapesEqual } from "../tensor/shape.js";
 import type { Arg } from "../core/primitive.js";
 import { FusedInputKind, FusedKernel, FusedOpName } from "../kernels/fused/program.js";
 import { compileFusedWasm } from "../kernels/fused/wasm.js";
+import { wasmAvailable } from "../kernels/wasm/loader.js";
 
 /** Below this many elements the JS loop's lower fixed cost wins. */
 export const WASM_MIN_SIZE = 4096;
@@ -36,6 +38,8 @@ export function elementwiseWasmCalls(): number {
 }
 
 function kernel(dtype: "float32" | "float64", op: FusedOpName, inputs: FusedInputKind[]): FusedKernel | null {
+  // Asked on every call: a kernel compiled earlier must not run once Wasm is switched off.
+  if (!wasmAvailable()) return null;
   const key = `${dtype} ${op} ${inputs.join(",")}`;
   let k = kernels.get(key);
   if (k === undefined) {
@@ -104,4 +108,86 @@ export function binaryWasm(name: string, a: Arg, b: Arg): Tensor | null {
   k(big.size, other.m, values, [out]);
   calls++;
   return fromBuffer(out, big.shape, dtype);
+}
+
+/**
+ * A unary primitive's first-order VJP `g * f'(x)` written as fused ops over the cotangent "g",
+ * the output "a" and the input "x" (numbers are constants taking the dtype): the same
+ * operations, in the same order, as the primitive's `fusedVjp`, each rounded once as `fusedVjp`
+ * rounds, so both give the same bits (test/np/elementwise-wasm.test.ts holds them to it).
+ * Arithmetic and sqrt only, which Wasm computes exactly.
+ */
+export type VjpExpr = "g" | "a" | "x" | number | [FusedOpName, ...VjpExpr[]];
+
+interface VjpKernel {
+  kernel: FusedKernel;
+  /** Per input: "g", "a", "x" or a constant. */
+  feeds: ("g" | "a" | "x" | number)[];
+}
+const vjpKernels = new Map<string, VjpKernel | null>();
+let vjpCalls = 0;
+
+/** How many one-pass VJPs/JVPs have run through Wasm (for tests). */
+export function vjpWasmCalls(): number {
+  return vjpCalls;
+}
+
+function vjpKernel(name: string, expr: VjpExpr, dtype: "float32" | "float64", gScalar: boolean): VjpKernel | null {
+  if (!wasmAvailable()) return null;
+  const key = `${name} ${dtype} ${gScalar}`;
+  let k = vjpKernels.get(key);
+  if (k !== undefined) return k;
+  const feeds: VjpKernel["feeds"] = [];
+  const inputs: FusedInputKind[] = [];
+  const ops: { op: FusedOpName; args: number[] }[] = [];
+  const leafIds = new Map<string | number, number>();
+  // Inputs first (value ids 0..), then ops; op ids are fixed up once the inputs are known.
+  const pending: { op: FusedOpName; args: (number | { op: number })[] }[] = [];
+  const walk = (e: VjpExpr): number | { op: number } => {
+    if (!Array.isArray(e)) {
+      let id = leafIds.get(e);
+      if (id === undefined) {
+        id = feeds.length;
+        feeds.push(e);
+        inputs.push(typeof e === "number" || (e === "g" && gScalar) ? "scalar" : "array");
+        leafIds.set(e, id);
+      }
+      return id;
+    }
+    const [op, ...args] = e;
+    const a = args.map(walk);
+    pending.push({ op, args: a });
+    return { op: pending.length - 1 };
+  };
+  const root = walk(expr);
+  const nIn = feeds.length;
+  const fix = (v: number | { op: number }): number => (typeof v === "number" ? v : nIn + v.op);
+  for (const p of pending) ops.push({ op: p.op, args: p.args.map(fix) });
+  const kernel = compileFusedWasm({ dtype, inputs, ops, outputs: [fix(root)], sums: [] });
+  k = kernel === null ? null : { kernel, feeds };
+  vjpKernels.set(key, k);
+  return k;
+}
+
+const isBroadcastScalar = (t: Tensor): boolean => t.strides.every((s) => s === 0);
+
+/**
+ * `expr` evaluated through Wasm for a first-order backward (or forward) pass over concrete
+ * tensors of one float dtype and shape, `ans` and `x` contiguous, `g` contiguous or a broadcast
+ * scalar, at least WASM_MIN_SIZE elements; null otherwise (the JS `fusedVjp` loop serves).
+ */
+export function vjpWasm(name: string, expr: VjpExpr, g: Tensor, ans: Tensor, x: Arg): Tensor | null {
+  if (typeof x === "number" || ans.size < WASM_MIN_SIZE || g.trace !== null || ans.trace !== null || x.trace !== null) return null;
+  const dtype = floatDtype(ans);
+  if (dtype === null || x.dtype !== ans.dtype || g.dtype !== ans.dtype || !ans.isContiguous || !x.isContiguous) return null;
+  if (!shapesEqual(g.shape, ans.shape) || !shapesEqual(x.shape, ans.shape)) return null;
+  const gScalar = !g.isContiguous;
+  if (gScalar && !isBroadcastScalar(g)) return null;
+  const k = vjpKernel(name, expr, dtype, gScalar);
+  if (k === null) return null;
+  const values = k.feeds.map((f) => (typeof f === "number" ? f : f === "g" ? (gScalar ? g.buffer()[g.offset] : flat(g)) : f === "a" ? flat(ans) : flat(x)));
+  const out = allocArray(dtype, ans.size);
+  k.kernel(ans.size, 1, values, [out]);
+  vjpCalls++;
+  return fromBuffer(out, ans.shape, dtype);
 }

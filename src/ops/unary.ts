@@ -39,6 +39,7 @@ export const arcsin = unaryOp("arcsin", Math.asin, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, sqrt(subtract(1, square(x)))),
   fusedVjp: (g, _a, x, r) => r(g / r(Math.sqrt(r(1 - r(x * x))))),
+  wasmVjp: ["div", "g", ["sqrt", ["sub", 1, ["mul", "x", "x"]]]],
 });
 
 /** `np.arccos(x)`: in [0, pi]; NaN outside [-1, 1]. */
@@ -46,12 +47,14 @@ export const arccos = unaryOp("arccos", Math.acos, {
   out: "float",
   vjp: (g, _ans, x) => negative(divide(g, sqrt(subtract(1, square(x))))),
   fusedVjp: (g, _a, x, r) => -r(g / r(Math.sqrt(r(1 - r(x * x))))),
+  wasmVjp: ["neg", ["div", "g", ["sqrt", ["sub", 1, ["mul", "x", "x"]]]]],
 });
 
 export const arctan = unaryOp("arctan", Math.atan, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, add(1, square(x))),
   fusedVjp: (g, _a, x, r) => r(g / r(1 + r(x * x))),
+  wasmVjp: ["div", "g", ["add", 1, ["mul", "x", "x"]]],
 });
 
 export const sinh = unaryOp("sinh", Math.sinh, {
@@ -70,12 +73,14 @@ export const tanh = unaryOp("tanh", Math.tanh, {
   out: "float",
   vjp: (g, ans) => multiply(g, subtract(1, square(ans))),
   fusedVjp: (g, a, _x, r) => r(g * r(1 - r(a * a))),
+  wasmVjp: ["mul", "g", ["sub", 1, ["mul", "a", "a"]]],
 });
 
 export const arcsinh = unaryOp("arcsinh", Math.asinh, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, sqrt(add(square(x), 1))),
   fusedVjp: (g, _a, x, r) => r(g / r(Math.sqrt(r(r(x * x) + 1)))),
+  wasmVjp: ["div", "g", ["sqrt", ["add", ["mul", "x", "x"], 1]]],
 });
 
 /** `np.arccosh(x)`: NaN below 1. */
@@ -83,6 +88,7 @@ export const arccosh = unaryOp("arccosh", Math.acosh, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, sqrt(subtract(square(x), 1))),
   fusedVjp: (g, _a, x, r) => r(g / r(Math.sqrt(r(r(x * x) - 1)))),
+  wasmVjp: ["div", "g", ["sqrt", ["sub", ["mul", "x", "x"], 1]]],
 });
 
 /** `np.arctanh(x)`: infinite at +-1, NaN outside [-1, 1]. */
@@ -90,12 +96,14 @@ export const arctanh = unaryOp("arctanh", Math.atanh, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, subtract(1, square(x))),
   fusedVjp: (g, _a, x, r) => r(g / r(1 - r(x * x))),
+  wasmVjp: ["div", "g", ["sub", 1, ["mul", "x", "x"]]],
 });
 
 export const exp = unaryOp("exp", Math.exp, {
   out: "float",
   vjp: (g, ans) => multiply(g, ans),
   fusedVjp: (g, a, _x, r) => r(g * a),
+  wasmVjp: ["mul", "g", "a"],
 });
 
 /** `np.exp2(x)`: 2 ** x. */
@@ -104,6 +112,7 @@ export const exp2 = unaryOp("exp2", (x) => Math.pow(2, x), {
   vjp: (g, ans) => multiply(g, multiply(ans, Math.LN2)),
   // A weak scalar meets a float32 array as a float32, so the constant rounds too.
   fusedVjp: (g, a, _x, r) => r(g * r(a * r(Math.LN2))),
+  wasmVjp: ["mul", "g", ["mul", "a", Math.LN2]],
 });
 
 /** `np.expm1(x)`: exp(x) - 1, accurate near 0. */
@@ -111,6 +120,7 @@ export const expm1 = unaryOp("expm1", Math.expm1, {
   out: "float",
   vjp: (g, ans) => multiply(g, add(ans, 1)),
   fusedVjp: (g, a, _x, r) => r(g * r(a + 1)),
+  wasmVjp: ["mul", "g", ["add", "a", 1]],
 });
 
 /** `np.log(x)`: natural logarithm; -inf at 0, NaN below. */
@@ -118,18 +128,21 @@ export const log = unaryOp("log", Math.log, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, x),
   fusedVjp: (g, _a, x, r) => r(g / x),
+  wasmVjp: ["div", "g", "x"],
 });
 
 export const log2 = unaryOp("log2", Math.log2, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, multiply(x, Math.LN2)),
   fusedVjp: (g, _a, x, r) => r(g / r(x * r(Math.LN2))),
+  wasmVjp: ["div", "g", ["mul", "x", Math.LN2]],
 });
 
 export const log10 = unaryOp("log10", Math.log10, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, multiply(x, Math.LN10)),
   fusedVjp: (g, _a, x, r) => r(g / r(x * r(Math.LN10))),
+  wasmVjp: ["div", "g", ["mul", "x", Math.LN10]],
 });
 
 /** `np.log1p(x)`: log(1 + x), accurate near 0. */
@@ -137,6 +150,7 @@ export const log1p = unaryOp("log1p", Math.log1p, {
   out: "float",
   vjp: (g, _ans, x) => divide(g, add(x, 1)),
   fusedVjp: (g, _a, x, r) => r(g / r(x + 1)),
+  wasmVjp: ["div", "g", ["add", "x", 1]],
 });
 
 /** `np.sqrt(x)`: NaN for negative x (chainrule has no complex results). */
@@ -144,6 +158,7 @@ export const sqrt = unaryOp("sqrt", Math.sqrt, {
   out: "float",
   vjp: (g, ans) => divide(multiply(g, 0.5), ans),
   fusedVjp: (g, a, _x, r) => r(r(g * 0.5) / a),
+  wasmVjp: ["div", ["mul", "g", 0.5], "a"],
 });
 
 const RAD_PER_DEG = Math.PI / 180;
@@ -190,6 +205,7 @@ const squareOp = unaryOp("square", (x) => x * x, {
   out: "same",
   vjp: (g, _ans, x) => multiply(g, multiply(x, 2)),
   fusedVjp: (g, _a, x, r) => r(g * r(x * 2)),
+  wasmVjp: ["mul", "g", ["mul", "x", 2]],
 });
 
 /** `np.square(x)`: x * x, keeping integer dtypes (bool computes in int32, as NumPy's int8). */
@@ -201,6 +217,7 @@ const reciprocalOp = unaryOp("reciprocal", (x) => 1 / x, {
   out: "same",
   vjp: (g, ans) => negative(multiply(g, square(ans))),
   fusedVjp: (g, a, _x, r) => -r(g * r(a * a)),
+  wasmVjp: ["neg", ["mul", "g", ["mul", "a", "a"]]],
 });
 
 /**

@@ -6,8 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np, Tensor } from "../../src/index.js";
+import { registry } from "../../src/core/primitive.js";
 import { setWasmEnabled, wasmAvailable } from "../../src/kernels/wasm/loader.js";
-import { elementwiseWasmCalls } from "../../src/ops/elementwise-wasm.js";
+import { elementwiseWasmCalls, vjpWasmCalls } from "../../src/ops/elementwise-wasm.js";
 
 const wasm = wasmAvailable();
 const N = 5000; // over the 4096-element threshold, not a multiple of the vector width
@@ -121,3 +122,53 @@ test("layouts the Wasm path declines still give the definition's values, through
   assertBits(np.add(np.array([1.5, 2]), 1), [2.5, 3], "small");
   assert.equal(elementwiseWasmCalls(), before, "none of these ran through Wasm");
 });
+
+// First-order VJPs and JVPs of unary ops on large arrays run their `wasmVjp` through Wasm; with
+// Wasm off the JS `fusedVjp` loop runs. Both must give the same bits, over each op's domain.
+const VJP_DOMAINS: Record<string, () => number[]> = {
+  arcsin: () => values(21).map((v) => Math.tanh(v)),
+  arccos: () => values(22).map((v) => Math.tanh(v)),
+  arctan: () => values(23),
+  tanh: () => values(24),
+  arcsinh: () => values(25),
+  arccosh: () => values(26).map((v) => 1 + Math.abs(v)),
+  arctanh: () => values(27).map((v) => Math.tanh(v)),
+  exp: () => values(28).map((v) => Math.max(-80, Math.min(80, v))),
+  exp2: () => values(29).map((v) => Math.max(-120, Math.min(120, v))),
+  expm1: () => values(30).map((v) => Math.max(-80, Math.min(80, v))),
+  log: () => values(31).map(Math.abs),
+  log2: () => values(32).map(Math.abs),
+  log10: () => values(33).map(Math.abs),
+  log1p: () => values(34).map((v) => Math.abs(v) - 0.5),
+  sqrt: () => values(35).map(Math.abs),
+  square: () => values(36),
+  reciprocal: () => values(37),
+};
+
+for (const dtype of ["float32", "float64"] as const) {
+  for (const [name, domain] of Object.entries(VJP_DOMAINS)) {
+    test(`${name} ${dtype}: the Wasm VJP/JVP pass gives the JS one-pass rule's bits`, { skip: !wasm && "no Wasm SIMD" }, () => {
+      const prim = registry.get(name) as unknown as {
+        vjp: (g: Tensor, ans: Tensor, args: Tensor[], p: undefined, i: number) => Tensor;
+        jvp: (t: Tensor, ans: Tensor, args: Tensor[], p: undefined, i: number) => Tensor;
+      };
+      const x = np.array(domain(), dtype);
+      const ans = fns[name](x); // one forward value for both paths (float32 Wasm math differs from Math.*)
+      const ct = np.array(values(40 + name.length), dtype);
+      const seed = np.broadcastTo(np.array(1.5, dtype), x.shape); // a broadcast scalar cotangent, as sum's
+      const run = (): Tensor[] => [prim.vjp(ct, ans, [x], undefined, 0), prim.vjp(seed, ans, [x], undefined, 0), prim.jvp(ct, ans, [x], undefined, 0)];
+      const before = vjpWasmCalls();
+      const withWasm = run();
+      assert.equal(vjpWasmCalls() - before, 3, `${name}: the three passes ran through Wasm`);
+      setWasmEnabled(false);
+      let js: Tensor[];
+      try {
+        js = run();
+        assert.equal(vjpWasmCalls() - before, 3, `${name}: with Wasm off, the JS loop ran`);
+      } finally {
+        setWasmEnabled(true);
+      }
+      withWasm.forEach((t, i) => assertBits(t, js[i].toTypedArray(), `${name} ${["vjp", "broadcast cotangent", "jvp"][i]}`));
+    });
+  }
+}
