@@ -1,6 +1,6 @@
 // Eager elementwise primitives on large contiguous float arrays through the fused-kernel
 // compiler's WebAssembly SIMD (one-op programs, compiled once each). Arithmetic (+ - * /, max,
-// min, negation, abs, square, sqrt, reciprocal) is IEEE-exact there, so float32 and float64
+// min, negation, abs, square, sqrt, reciprocal, relu and its gradient) is IEEE-exact there, so float32 and float64
 // results are bitwise the JS loops' (a float32 op computed in float64 and rounded once equals the
 // float32 op); it runs 2x (float32) to 1.2x (float64) faster, the JS loops being slowed by
 // per-element bounds and pointer checks on typed-array parameters. The float32 transcendentals
@@ -23,10 +23,10 @@ const TRANSCENDENTAL: Partial<Record<string, FusedOpName>> = {
 };
 /** Exact in both dtypes. */
 const EXACT_UNARY: Partial<Record<string, FusedOpName>> = {
-  negative: "neg", abs: "abs", fabs: "abs", square: "square", sqrt: "sqrt", reciprocal: "reciprocal",
+  negative: "neg", abs: "abs", fabs: "abs", square: "square", sqrt: "sqrt", reciprocal: "reciprocal", relu: "relu",
 };
 const BINARY: Partial<Record<string, FusedOpName>> = {
-  add: "add", subtract: "sub", multiply: "mul", divide: "div", maximum: "max", minimum: "min",
+  add: "add", subtract: "sub", multiply: "mul", divide: "div", maximum: "max", minimum: "min", relu_grad: "relu_grad",
 };
 
 const kernels = new Map<string, FusedKernel | null>();

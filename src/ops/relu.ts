@@ -15,6 +15,7 @@ import { fitTangent, unbroadcast } from "./grad-util.js";
 import { type ScatterOrigin, scatterOriginOf } from "./pool-origin.js";
 import { scatterPlanesWherePositive } from "../kernels/pool.js";
 import { reluAny, reluF32, reluGradAny, reluGradF32 } from "../kernels/relu.js";
+import { WASM_MIN_SIZE, binaryWasm, unaryWasm } from "./elementwise-wasm.js";
 
 /** C-order values of a concrete tensor (a view of its storage when already contiguous). */
 function flat(t: Tensor): { data: TypedArray; off: number } {
@@ -24,6 +25,8 @@ function flat(t: Tensor): { data: TypedArray; off: number } {
 function reluImpl(x0: Arg): Tensor {
   const x = toTensor(x0);
   if (x.shape.length === 0) return scalarTensor(x.scalar > 0 || x.scalar !== x.scalar ? x.scalar : 0, x.dtype);
+  const viaWasm = x.size >= WASM_MIN_SIZE ? unaryWasm("relu", x) : null;
+  if (viaWasm !== null) return viaWasm;
   const n = x.size, { data: X, off } = flat(x);
   const out = allocArray(x.dtype, n);
   if (X instanceof Float32Array) reluF32(X, off, n, out as Float32Array);
@@ -37,6 +40,10 @@ function reluGradImpl(g0: Arg, x0: Arg): Tensor {
   const n = x.size;
   const origin = scatterOriginOf(g, x);
   if (origin !== null) return fromPooling(origin, g, x);
+  if (n >= WASM_MIN_SIZE && shapesEqual(g.shape, x.shape)) {
+    const viaWasm = binaryWasm("relu_grad", g, x);
+    if (viaWasm !== null) return viaWasm;
+  }
   const G = flat(g), X = flat(x);
   const out = allocArray(g.dtype, n);
   if (G.data instanceof Float32Array && X.data instanceof Float32Array) reluGradF32(G.data, G.off, X.data, X.off, n, out as Float32Array);

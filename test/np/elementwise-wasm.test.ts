@@ -5,7 +5,8 @@
 // confirms which path ran. Layouts it declines (strided, mixed dtypes, small) must still agree.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, Tensor } from "../../src/index.js";
+import { np, nn, Tensor } from "../../src/index.js";
+import { reluGrad as reluGradOp } from "../../src/ops/relu.js";
 import { registry } from "../../src/core/primitive.js";
 import { setWasmEnabled, wasmAvailable } from "../../src/kernels/wasm/loader.js";
 import { elementwiseWasmCalls, vjpWasmCalls } from "../../src/ops/elementwise-wasm.js";
@@ -35,6 +36,7 @@ const UNARY: Record<string, (x: number) => number> = {
   square: (x) => x * x,
   sqrt: (x) => Math.sqrt(x),
   reciprocal: (x) => 1 / x,
+  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0), // relu(-0) = +0, relu(NaN) = NaN
 };
 // maximum/minimum: NaN propagates; of two equal values (+0 and -0) the second is kept.
 const BINARY: Record<string, (x: number, y: number) => number> = {
@@ -45,7 +47,9 @@ const BINARY: Record<string, (x: number, y: number) => number> = {
   maximum: (x, y) => (Number.isNaN(x) || x > y ? x : y),
   minimum: (x, y) => (Number.isNaN(x) || x < y ? x : y),
 };
-const fns = np as unknown as Record<string, (...a: unknown[]) => Tensor>;
+// relu_grad(g, x): g where x > 0, else +0 (same-shape operands only).
+const reluGrad = (g: number, x: number): number => (x > 0 ? g : 0);
+const fns: Record<string, (...a: unknown[]) => Tensor> = { ...(np as unknown as Record<string, (...a: unknown[]) => Tensor>), relu: nn.functional.relu as (...a: unknown[]) => Tensor };
 
 function assertBits(got: Tensor, want: ArrayLike<number>, what: string): void {
   const g = got.toTypedArray();
@@ -102,6 +106,23 @@ for (const dtype of ["float32", "float64"] as const) {
       }
     });
   }
+}
+
+for (const dtype of ["float32", "float64"] as const) {
+  test(`relu_grad ${dtype} over ${N} elements: Wasm path, bitwise the definition and the JS loop`, { skip: !wasm && "no Wasm SIMD" }, () => {
+    const T = dtype === "float32" ? Float32Array : Float64Array;
+    const gs = T.from(values(13)), xs = T.from(values(14));
+    const want = Array.from(gs, (g, i) => reluGrad(g, xs[i]));
+    const before = elementwiseWasmCalls();
+    assertBits(reluGradOp(np.array(gs, dtype), np.array(xs, dtype)), want, "relu_grad");
+    assert.equal(elementwiseWasmCalls(), before + 1, "ran through Wasm");
+    setWasmEnabled(false);
+    try {
+      assertBits(reluGradOp(np.array(gs, dtype), np.array(xs, dtype)), want, "relu_grad (JS)");
+    } finally {
+      setWasmEnabled(true);
+    }
+  });
 }
 
 test("layouts the Wasm path declines still give the definition's values, through the JS loops", { skip: !wasm && "no Wasm SIMD" }, () => {
