@@ -1,4 +1,5 @@
 import { Tensor, fromBuffer, viewOf } from "../tensor/tensor.js";
+import { placeStrided } from "../kernels/gather.js";
 import { ArrayLike } from "../tensor/create.js";
 import { DType, TypedArray, allocArray } from "../tensor/dtype.js";
 import { normalizeAxis, shapeSize } from "../tensor/shape.js";
@@ -42,27 +43,6 @@ function diagonalView(x: Tensor, p: DiagParams): Tensor {
   return viewOf(x, shape, strides, x.offset + start);
 }
 
-/** Writes contiguous `src` into the strided view (`off`, `shape`, `strides`) of `dst`, odometer style. */
-function scatterStrided(src: TypedArray, dst: TypedArray, off: number, shape: readonly number[], strides: readonly number[]): void {
-  const nd = shape.length;
-  const n = shapeSize(shape);
-  if (n === 0) return;
-  const inner = shape[nd - 1];
-  const is = strides[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let base = off;
-  for (let k = 0; k < n; ) {
-    for (let i = 0, p = base; i < inner; i++, p += is) dst[p] = src[k++];
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]++;
-      base += strides[d];
-      if (idx[d] < shape[d]) break;
-      base -= strides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-}
-
 function embedImpl(x: Tensor, p: EmbedParams): Tensor {
   const rest = x.shape.slice(0, -1);
   const nd = rest.length + 2;
@@ -71,7 +51,7 @@ function embedImpl(x: Tensor, p: EmbedParams): Tensor {
   const buf = allocArray(x.dtype, shapeSize(outShape));
   const out = fromBuffer(buf, outShape, x.dtype);
   const target = diagonalView(out, p);
-  scatterStrided(x.contiguousData(false), buf, target.offset, target.shape, target.strides);
+  placeStrided(x.contiguousData(false), target.shape, target.strides, buf, target.offset);
   return out;
 }
 
