@@ -5,19 +5,11 @@
 // --jit compiles the whole step (forward, backward and update) with `jit`, as the chainrule-jit
 // system of bench/run.mjs does.
 import { np, nn, valueAndGrad, stopGradient, jit, Tensor } from "../src/index.js";
+import { scaled, uniform } from "./data.js";
 import { opTimer, timeSteps } from "./op-times.js";
 
 const ops = opTimer(process.argv.includes("--ops"));
 
-function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = Math.imul(i + 7919 * seed, 2654435761) >>> 0;
-    out[i] = lo + ((hi - lo) * u) / 2 ** 32;
-  }
-  return out;
-}
-const scaled = (a: Float32Array, s: number) => a.map((v) => v / s);
 
 const sizes = [784, 512, 256, 10];
 let params: Tensor[] = [];

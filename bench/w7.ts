@@ -3,21 +3,13 @@
 // cross-entropy), NCHW, batch 32, float32.
 // Run: node --expose-gc --import tsx bench/w7.ts [reps] [--ops]
 import { np, nn, valueAndGrad, Tensor } from "../src/index.js";
+import { scaled, uniform } from "./data.js";
 import { opTimer, timeSteps } from "./op-times.js";
 
 const ops = opTimer(process.argv.includes("--ops"));
 
 const F = nn.functional;
 
-function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = Math.imul(i + 7919 * seed, 2654435761) >>> 0;
-    out[i] = lo + ((hi - lo) * u) / 2 ** 32;
-  }
-  return out;
-}
-const scaled = (a: Float32Array, s: number) => a.map((v) => v / s);
 
 const B = 32;
 const x = np.array(uniform(B * 784, 70, 0, 1), "float32").reshape([B, 1, 28, 28]);
